@@ -1,0 +1,12 @@
+package io.provisioner.schemas;
+
+/** Versioned CloudEvents {@code type} values; a breaking change gets a new version suffix. */
+public final class EventTypes {
+
+    public static final String PROVISIONING_REQUESTED = "io.provisioner.provisioning.requested.v1";
+    public static final String OPERATION_STATUS_CHANGED = "io.provisioner.operation.status-changed.v1";
+    public static final String POLL_SCHEDULED = "io.provisioner.poll.scheduled.v1";
+
+    private EventTypes() {
+    }
+}

@@ -1,0 +1,38 @@
+package io.provisioner.schemas;
+
+import java.time.Instant;
+import java.util.Map;
+
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * The gateway accepted an operation on a service instance; a worker is to carry it out at the broker.
+ * Carries everything the worker needs, so the worker never reads the gateway's database.
+ *
+ * @param serviceId the broker's id of the service (catalog id, not the CC guid)
+ * @param planId the broker's id of the plan the operation targets
+ * @param previousPlanId for an update: the plan before it (polls send it during a plan change)
+ * @param maximumPollingDurationSeconds the plan's {@code maximum_polling_duration}, or null
+ * @param originatingUserId the user who asked, sent as {@code X-Broker-API-Originating-Identity}
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record ProvisioningRequested(
+        String operationId,
+        OperationType operationType,
+        String instanceGuid,
+        String instanceName,
+        String serviceId,
+        String planId,
+        String previousPlanId,
+        String organizationGuid,
+        String organizationName,
+        String spaceGuid,
+        String spaceName,
+        Map<String, Object> parameters,
+        Map<String, Object> maintenanceInfo,
+        BrokerEndpoint broker,
+        Integer maximumPollingDurationSeconds,
+        String originatingUserId,
+        Instant requestedAt) {
+}

@@ -1,0 +1,55 @@
+package io.provisioner.schemas;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Topic names. Every topic is keyed by the service instance guid, which gives per-instance order. */
+public final class Topics {
+
+    /** One record per operation (create, update, delete): gateway outbox to worker. */
+    public static final String REQUESTS = "provisioning.requests";
+
+    /** Every state change of an operation: worker to gateway. */
+    public static final String STATUS = "provisioning.status";
+
+    /** Delay tiers for due-time polls; see {@link #pollTier(Duration)}. */
+    public static final String POLLS_PREFIX = "provisioning.polls.";
+
+    /** Dead letters go to the source topic name plus this suffix. */
+    public static final String DEAD_LETTER_SUFFIX = ".dlt";
+
+    /**
+     * Every record in a tier waits the same time, so due times never decrease along a partition
+     * and a consumer can pause a partition until its head is due. Longer waits hop tiers.
+     */
+    public static final List<Duration> POLL_TIERS = List.of(
+            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2));
+
+    private Topics() {
+    }
+
+    public static String pollTopic(Duration tier) {
+        return POLLS_PREFIX + tier.toSeconds() + "s";
+    }
+
+    public static List<String> pollTopics() {
+        return POLL_TIERS.stream().map(Topics::pollTopic).toList();
+    }
+
+    /** The longest tier that does not overshoot {@code remaining}; the shortest one when all do. */
+    public static Duration pollTier(Duration remaining) {
+        Duration chosen = POLL_TIERS.get(0);
+        for (Duration tier : POLL_TIERS) {
+            if (tier.compareTo(remaining) <= 0) {
+                chosen = tier;
+            }
+        }
+        return chosen;
+    }
+
+    /** The tier delay of a poll topic, from its name. */
+    public static Duration tierOf(String pollTopic) {
+        String seconds = pollTopic.substring(POLLS_PREFIX.length(), pollTopic.length() - 1);
+        return Duration.ofSeconds(Long.parseLong(seconds));
+    }
+}

@@ -1,0 +1,110 @@
+package io.provisioner.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+class EventSchemaTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private final EventCodec codec = new EventCodec();
+
+    private static Schema schema(String name) {
+        return REGISTRY.getSchema(SchemaLocation.of("classpath:schemas/v1/" + name + ".schema.json"));
+    }
+
+    private static JsonNode golden(String name) {
+        try (InputStream in = EventSchemaTest.class.getResourceAsStream("/golden/" + name + ".json")) {
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+
+    private EventEnvelope<?> read(String name, byte[] json) {
+        return switch (name) {
+            case "provisioning-requested" -> codec.readRequested(json);
+            case "operation-status-changed" -> codec.readStatus(json);
+            case "poll-scheduled" -> codec.readPoll(json);
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"provisioning-requested", "operation-status-changed", "poll-scheduled"})
+    void goldenFilesMatchTheirSchema(String name) {
+        assertThat(schema(name).validate(golden(name))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"provisioning-requested", "operation-status-changed", "poll-scheduled"})
+    void recordsReadGoldenFilesAndWriteThemBackUnchanged(String name) {
+        JsonNode golden = golden(name);
+        EventEnvelope<?> envelope = read(name, JSON.writeValueAsBytes(golden));
+        JsonNode written = JSON.readTree(codec.write(envelope));
+        assertThat(written).isEqualTo(golden);
+        assertThat(schema(name).validate(written)).isEmpty();
+    }
+
+    @Test
+    void recordsBuiltInCodeSerializeToTheSchema() {
+        ProvisioningRequested request = new ProvisioningRequested("op-1", OperationType.UPDATE, "guid-1", "db",
+                "service-id", "plan-b", "plan-a", "org-1", "org", "space-1", "space", Map.of("size", "large"),
+                Map.of("version", "2.0.0"),
+                new BrokerEndpoint("broker-1", "b", "https://broker.example.com", "u", "v1:abc"), 3600, "user-1",
+                Instant.parse("2026-01-01T00:00:00Z"));
+        EventEnvelope<PollScheduled> poll = EventEnvelope.of(EventTypes.POLL_SCHEDULED, "/test",
+                Instant.parse("2026-01-01T00:00:01Z"), "guid-1", new PollScheduled(request, "op?x=1&y", null,
+                        Instant.parse("2026-01-01T00:00:01Z"), Instant.parse("2026-01-01T00:00:02Z"), 3));
+        EventEnvelope<OperationStatusChanged> status = EventEnvelope.of(EventTypes.OPERATION_STATUS_CHANGED,
+                "/test", Instant.now(), "guid-1", new OperationStatusChanged("op-1", OperationType.UPDATE,
+                        "guid-1", OperationState.SUCCEEDED, "done", null, null, 7, "rid", Instant.now()));
+
+        assertThat(schema("poll-scheduled").validate(JSON.readTree(codec.write(poll)))).isEmpty();
+        assertThat(schema("operation-status-changed").validate(JSON.readTree(codec.write(status)))).isEmpty();
+        assertThat(codec.readPoll(codec.write(poll))).isEqualTo(poll);
+    }
+
+    @Test
+    void theSchemasRejectWhatTheWireMustNotCarry() {
+        ObjectNode badState = (ObjectNode) golden("operation-status-changed");
+        ((ObjectNode) badState.get("data")).put("state", "in_progress");
+        ObjectNode noBroker = (ObjectNode) golden("provisioning-requested");
+        ((ObjectNode) noBroker.get("data")).remove("broker");
+        ObjectNode plainPassword = (ObjectNode) golden("provisioning-requested");
+        ((ObjectNode) plainPassword.get("data").get("broker")).put("sealed_password", "broker-secret");
+
+        List<Error> stateErrors = schema("operation-status-changed").validate(badState);
+        assertThat(stateErrors).isNotEmpty();
+        assertThat(schema("provisioning-requested").validate(noBroker)).isNotEmpty();
+        assertThat(schema("provisioning-requested").validate(plainPassword)).isNotEmpty();
+    }
+
+    @Test
+    void theCodecRefusesAnEventOfAnotherType() {
+        byte[] status = JSON.writeValueAsBytes(golden("operation-status-changed"));
+        assertThatThrownBy(() -> codec.readRequested(status))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected an event of type io.provisioner.provisioning.requested.v1");
+    }
+}
