@@ -1,0 +1,54 @@
+package io.provisioner.gateway.api;
+
+import org.springframework.http.HttpStatus;
+
+/** Cloud Controller's error codes, names and HTTP statuses (CC_V2_CONTRACT.md), in one place. */
+public enum CfError {
+    INVALID_AUTH_TOKEN(1000, "CF-InvalidAuthToken", HttpStatus.UNAUTHORIZED),
+    MESSAGE_PARSE_ERROR(1001, "CF-MessageParseError", HttpStatus.BAD_REQUEST),
+    NOT_FOUND(10000, "CF-NotFound", HttpStatus.NOT_FOUND),
+    ASYNC_REQUIRED(10001, "CF-AsyncRequired", HttpStatus.BAD_REQUEST),
+    NOT_AUTHENTICATED(10002, "CF-NotAuthenticated", HttpStatus.UNAUTHORIZED),
+    NOT_AUTHORIZED(10003, "CF-NotAuthorized", HttpStatus.FORBIDDEN),
+    INVALID_REQUEST(10004, "CF-InvalidRequest", HttpStatus.BAD_REQUEST),
+    BAD_QUERY_PARAMETER(10005, "CF-BadQueryParameter", HttpStatus.BAD_REQUEST),
+    INSUFFICIENT_SCOPE(10007, "CF-InsufficientScope", HttpStatus.FORBIDDEN),
+    REQUEST_TOO_LARGE(10004, "CF-InvalidRequest", HttpStatus.PAYLOAD_TOO_LARGE),
+    SERVICE_UNAVAILABLE(10015, "CF-ServiceUnavailable", HttpStatus.SERVICE_UNAVAILABLE),
+    SERVICE_INSTANCE_NAME_EMPTY(60001, "CF-ServiceInstanceNameEmpty", HttpStatus.BAD_REQUEST),
+    SERVICE_INSTANCE_NAME_TAKEN(60002, "CF-ServiceInstanceNameTaken", HttpStatus.BAD_REQUEST),
+    SERVICE_INSTANCE_INVALID(60003, "CF-ServiceInstanceInvalid", HttpStatus.BAD_REQUEST),
+    SERVICE_INSTANCE_NOT_FOUND(60004, "CF-ServiceInstanceNotFound", HttpStatus.NOT_FOUND),
+    SERVICE_INSTANCE_NAME_TOO_LONG(60009, "CF-ServiceInstanceNameTooLong", HttpStatus.BAD_REQUEST),
+    SERVICE_INSTANCE_TAGS_TOO_LONG(60015, "CF-ServiceInstanceTagsTooLong", HttpStatus.BAD_REQUEST),
+    OPERATION_IN_PROGRESS(60016, "CF-AsyncServiceInstanceOperationInProgress", HttpStatus.CONFLICT),
+    SERVICE_PLAN_NOT_FOUND(110003, "CF-ServicePlanNotFound", HttpStatus.NOT_FOUND),
+    SPACE_NOT_FOUND(40004, "CF-SpaceNotFound", HttpStatus.NOT_FOUND),
+    UNKNOWN_ERROR(10001, "UnknownError", HttpStatus.INTERNAL_SERVER_ERROR);
+
+    private final int code;
+    private final String errorCode;
+    private final HttpStatus status;
+
+    CfError(int code, String errorCode, HttpStatus status) {
+        this.code = code;
+        this.errorCode = errorCode;
+        this.status = status;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String errorCode() {
+        return errorCode;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public CfException exception(String description) {
+        return new CfException(this, description);
+    }
+}

@@ -1,0 +1,30 @@
+package io.provisioner.gateway.api;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Errors raised before a controller runs (the servlet container's own 400, 404, 413 …) end up at
+ * {@code /error}; answer them in the CF envelope too, instead of Boot's or Tomcat's page.
+ */
+@RestController
+class CfErrorController implements ErrorController {
+
+    @RequestMapping("/error")
+    ResponseEntity<ErrorBody> error(HttpServletRequest request) {
+        Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int code = status instanceof Integer i ? i : 500;
+        return switch (code) {
+            case 404, 405 -> CfErrorAdvice.answer(CfError.NOT_FOUND, "Unknown request");
+            case 413 -> CfErrorAdvice.answer(CfError.REQUEST_TOO_LARGE, "The request body is too large");
+            case 400 -> CfErrorAdvice.answer(CfError.MESSAGE_PARSE_ERROR, "Request invalid due to parse error");
+            case 503 -> CfErrorAdvice.answer(CfError.SERVICE_UNAVAILABLE, "The service is temporarily unavailable");
+            default -> CfErrorAdvice.answer(CfError.UNKNOWN_ERROR, "An unknown error occurred.");
+        };
+    }
+}

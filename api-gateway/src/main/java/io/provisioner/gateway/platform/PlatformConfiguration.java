@@ -1,0 +1,51 @@
+package io.provisioner.gateway.platform;
+
+import java.time.Clock;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.provisioner.schemas.EventCodec;
+import io.provisioner.schemas.SecretSealer;
+import io.provisioner.schemas.Topics;
+
+/** The collaborators every feature shares: clock, secret sealing, the event codec, the topics. */
+@Configuration(proxyBeanMethods = false)
+class PlatformConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    SecretSealer secretSealer(GatewaySettings settings) {
+        if (settings.secretKey() == null || settings.secretKey().isBlank()) {
+            throw new IllegalStateException("provisioner.gateway.secret-key (PROVISIONER_SECRET_KEY) is not set: "
+                    + "give a base64 32-byte key, e.g. from `openssl rand -base64 32`");
+        }
+        return new SecretSealer(settings.secretKey());
+    }
+
+    @Bean
+    EventCodec eventCodec(JsonMapper json) {
+        return new EventCodec(json);
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics provisioningTopics(GatewaySettings settings) {
+        int partitions = settings.topicPartitions();
+        return new KafkaAdmin.NewTopics(
+                topic(Topics.REQUESTS, partitions),
+                topic(Topics.STATUS, partitions),
+                topic(Topics.STATUS + Topics.DEAD_LETTER_SUFFIX, partitions));
+    }
+
+    private static NewTopic topic(String name, int partitions) {
+        return TopicBuilder.name(name).partitions(partitions).replicas(1).build();
+    }
+}
