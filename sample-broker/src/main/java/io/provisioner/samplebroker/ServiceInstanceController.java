@@ -1,0 +1,64 @@
+package io.provisioner.samplebroker;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/** OSB {@code /v2/service_instances} endpoints; auth and the version header are checked by {@link BrokerApiFilter}. */
+@RestController
+@RequestMapping("/v2/service_instances/{instanceId}")
+class ServiceInstanceController {
+
+    private final ServiceInstances instances;
+
+    ServiceInstanceController(ServiceInstances instances) {
+        this.instances = instances;
+    }
+
+    @PutMapping
+    ResponseEntity<BrokerAnswer.Body> provision(@PathVariable String instanceId,
+            @RequestParam(name = "accepts_incomplete", defaultValue = "false") boolean acceptsIncomplete,
+            @RequestBody ProvisionRequest request) {
+        // Built from the request so the link works on whatever host/port the platform reached us.
+        String dashboardUrl = ServletUriComponentsBuilder.fromCurrentContextPath()
+                .path("/dashboard/{id}").buildAndExpand(instanceId).encode().toUriString();
+        return answer(instances.provision(instanceId, request, acceptsIncomplete, dashboardUrl));
+    }
+
+    @PatchMapping
+    ResponseEntity<BrokerAnswer.Body> update(@PathVariable String instanceId,
+            @RequestParam(name = "accepts_incomplete", defaultValue = "false") boolean acceptsIncomplete,
+            @RequestBody UpdateRequest request) {
+        return answer(instances.update(instanceId, request, acceptsIncomplete));
+    }
+
+    /** service_id and plan_id are required by the spec; the instance's own plan decides the behaviour. */
+    @DeleteMapping
+    ResponseEntity<BrokerAnswer.Body> deprovision(@PathVariable String instanceId,
+            @RequestParam(name = "service_id") String serviceId, @RequestParam(name = "plan_id") String planId,
+            @RequestParam(name = "accepts_incomplete", defaultValue = "false") boolean acceptsIncomplete) {
+        return answer(instances.deprovision(instanceId, acceptsIncomplete));
+    }
+
+    @GetMapping
+    ServiceInstances.InstanceView fetch(@PathVariable String instanceId) {
+        return instances.fetch(instanceId);
+    }
+
+    @GetMapping("/last_operation")
+    ServiceInstances.LastOperation lastOperation(@PathVariable String instanceId) {
+        return instances.lastOperation(instanceId);
+    }
+
+    private static ResponseEntity<BrokerAnswer.Body> answer(BrokerAnswer answer) {
+        return ResponseEntity.status(answer.status()).body(answer.body());
+    }
+}
