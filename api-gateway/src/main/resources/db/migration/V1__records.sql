@@ -20,7 +20,7 @@ CREATE TABLE spaces (
 CREATE TABLE service_brokers (
     guid                 VARCHAR(36)   PRIMARY KEY,
     name                 VARCHAR(255)  NOT NULL UNIQUE,
-    broker_url           VARCHAR(2048) NOT NULL,
+    broker_url           VARCHAR(2048) NOT NULL UNIQUE,
     auth_username        VARCHAR(255)  NOT NULL,
     auth_password_sealed VARCHAR(1024) NOT NULL,
     created_at           TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -61,6 +61,7 @@ CREATE TABLE service_plans (
 );
 
 -- One operation at a time per instance: its id, type, state and the highest status sequence applied.
+-- The name is unique per space (60002 is decided by this constraint, so concurrent creates cannot both win).
 CREATE TABLE service_instances (
     guid                  VARCHAR(36)   PRIMARY KEY,
     name                  VARCHAR(255)  NOT NULL,
@@ -78,6 +79,10 @@ CREATE TABLE service_instances (
     operation_created_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     operation_updated_at  TIMESTAMP WITH TIME ZONE,
     broker_operation      TEXT,
+    -- What an update changes only once the broker confirms it.
+    pending_plan_guid        VARCHAR(36) REFERENCES service_plans (guid),
+    pending_parameters       TEXT,
+    pending_maintenance_info TEXT,
     created_at            TIMESTAMP WITH TIME ZONE NOT NULL,
     updated_at            TIMESTAMP WITH TIME ZONE,
     CONSTRAINT service_instances_name_unique UNIQUE (space_guid, name)

@@ -51,63 +51,22 @@ import io.provisioner.schemas.ProvisioningRequested;
 import io.provisioner.schemas.SecretSealer;
 import io.provisioner.schemas.Topics;
 
-/**
- * The gateway against a real Kafka broker (in-process KRaft), a real database (H2, or PostgreSQL when
- * PROVISIONER_DB_URL is set) and a broker catalog over real HTTP. This test plays the worker's part
- * on the topics.
- */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.config.name=gateway",
-        "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "provisioner.gateway.secret-key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-        "provisioner.gateway.topic-partitions=2",
-        "provisioner.catalog.seed.organization=test-org",
-        "provisioner.catalog.seed.space=test-space",
-        "provisioner.status.group-id=gateway-test"})
-@EmbeddedKafka(partitions = 2)
+/** The create path end to end inside the gateway, with this test playing the worker's part on the topics. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GatewayIntegrationTest {
+class GatewayIntegrationTest extends GatewayTestBase {
 
-    private static final CatalogBroker BROKER = CatalogBroker.start();
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    @DynamicPropertySource
-    static void broker(DynamicPropertyRegistry registry) {
-        registry.add("provisioner.catalog.seed.brokers[0].name", () -> "test-broker");
-        registry.add("provisioner.catalog.seed.brokers[0].url", BROKER::url);
-        registry.add("provisioner.catalog.seed.brokers[0].username", () -> "user");
-        registry.add("provisioner.catalog.seed.brokers[0].password", () -> "pass");
-    }
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    KafkaTemplate<String, byte[]> kafka;
-    @Autowired
-    EmbeddedKafkaBroker embeddedKafka;
     @Autowired
     SecretSealer sealer;
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private final EventCodec codec = new EventCodec();
     private Consumer<String, byte[]> requests;
     private String spaceGuid;
     private String asyncPlanGuid;
 
     @BeforeAll
-    void findGuidsAndListen() throws Exception {
-        for (JsonNode space : get("/v2/spaces?results-per-page=100").json().get("resources")) {
-            if (space.at("/entity/name").asString().equals("test-space")) {
-                spaceGuid = space.at("/metadata/guid").asString();
-            }
-        }
-        for (JsonNode plan : get("/v2/service_plans?results-per-page=100").json().get("resources")) {
-            if (plan.at("/entity/unique_id").asString().equals(CatalogBroker.ASYNC_PLAN_ID)) {
-                asyncPlanGuid = plan.at("/metadata/guid").asString();
-            }
-        }
+    void findGuidsAndListen() {
+        spaceGuid = spaceGuid("test-space");
+        asyncPlanGuid = planGuid(CatalogBroker.ASYNC_PLAN_ID);
         Map<String, Object> props = KafkaTestUtils.consumerProps(embeddedKafka, "requests-" + UUID.randomUUID(), false);
         requests = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(), new ByteArrayDeserializer())
                 .createConsumer();
@@ -119,45 +78,13 @@ class GatewayIntegrationTest {
         requests.close();
     }
 
-    record Answer(int status, String body, HttpResponse<String> raw) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-    }
-
-    private Answer send(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.body(), response);
-    }
-
-    private Answer get(String path) throws IOException, InterruptedException {
-        return send("GET", path, null);
-    }
-
-    private Answer create(String name) throws IOException, InterruptedException {
-        return send("POST", "/v2/service_instances?accepts_incomplete=true", JSON.writeValueAsString(Map.of(
-                "name", name, "space_guid", spaceGuid, "service_plan_guid", asyncPlanGuid,
-                "parameters", Map.of("size", "large"), "tags", new String[] {"a", "b"})));
-    }
-
     private void status(String guid, String operationId, OperationState state, long sequence, String description) {
-        OperationStatusChanged event = new OperationStatusChanged(operationId, OperationType.CREATE, guid, state,
-                description, "https://dashboard.example.com/" + guid, null, sequence, "rid", Instant.now());
-        kafka.send(Topics.STATUS, guid, codec.write(EventEnvelope.of(EventTypes.OPERATION_STATUS_CHANGED, "/test",
-                Instant.now(), guid, event))).join();
-    }
-
-    private long count(String table) {
-        return jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single();
+        status(guid, operationId, OperationType.CREATE, state, sequence, description);
     }
 
     @Test
-    void createAnswers201InProgressAndPublishesTheRequestWithASealedPassword() throws Exception {
-        Answer answer = create("db-" + UUID.randomUUID());
+    void createAnswers201InProgressAndPublishesTheRequestWithASealedPassword() {
+        Answer answer = create(newName());
 
         assertThat(answer.status()).isEqualTo(201);
         JsonNode body = answer.json();
@@ -199,11 +126,10 @@ class GatewayIntegrationTest {
     }
 
     @Test
-    void statusEventsMoveOnlyTheCurrentOperationAndOnlyForward() throws Exception {
-        JsonNode created = create("db-" + UUID.randomUUID()).json();
+    void statusEventsMoveOnlyTheCurrentOperationAndOnlyForward() {
+        JsonNode created = create(newName()).json();
         String guid = created.at("/metadata/guid").asString();
-        String operationId = jdbc.sql("SELECT operation_id FROM service_instances WHERE guid = ?").param(guid)
-                .query(String.class).single();
+        String operationId = operationId(guid);
 
         status(guid, UUID.randomUUID().toString(), OperationState.FAILED, 9, "another operation's event");
         status(guid, operationId, OperationState.IN_PROGRESS, 1, "creating the database");
@@ -230,10 +156,9 @@ class GatewayIntegrationTest {
     }
 
     @Test
-    void aPoisonStatusRecordIsDeadLetteredAndTheNextOneStillApplies() throws Exception {
-        String guid = create("db-" + UUID.randomUUID()).json().at("/metadata/guid").asString();
-        String operationId = jdbc.sql("SELECT operation_id FROM service_instances WHERE guid = ?").param(guid)
-                .query(String.class).single();
+    void aPoisonStatusRecordIsDeadLetteredAndTheNextOneStillApplies() {
+        String guid = create(newName()).json().at("/metadata/guid").asString();
+        String operationId = operationId(guid);
         Map<String, Object> props = KafkaTestUtils.consumerProps(embeddedKafka, "dlt-" + UUID.randomUUID(), false);
         try (Consumer<String, byte[]> dlt = new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer()).createConsumer()) {
@@ -282,7 +207,7 @@ class GatewayIntegrationTest {
     @ParameterizedTest
     @MethodSource("badCreates")
     void badCreatesGetTheCloudControllerErrorAndLeaveNothingBehind(String query, String body, int status,
-            String errorCode, int code) throws Exception {
+            String errorCode, int code) {
         long instances = count("service_instances");
         long outbox = count("outbox");
 
@@ -297,8 +222,8 @@ class GatewayIntegrationTest {
     }
 
     @Test
-    void aNameIsTakenOncePerSpace() throws Exception {
-        String name = "db-" + UUID.randomUUID();
+    void aNameIsTakenOncePerSpace() {
+        String name = newName();
         assertThat(create(name).status()).isEqualTo(201);
 
         Answer again = create(name);
@@ -310,7 +235,7 @@ class GatewayIntegrationTest {
     }
 
     @Test
-    void unknownThingsAnswer404InTheEnvelope() throws Exception {
+    void unknownThingsAnswer404InTheEnvelope() {
         Answer instance = get("/v2/service_instances/" + UUID.randomUUID());
         assertThat(instance.status()).isEqualTo(404);
         assertThat(instance.json().get("error_code").asString()).isEqualTo("CF-ServiceInstanceNotFound");
@@ -323,7 +248,7 @@ class GatewayIntegrationTest {
     }
 
     @Test
-    void spacesAndPlansAreListedInTheCloudControllerEnvelope() throws Exception {
+    void spacesAndPlansAreListedInTheCloudControllerEnvelope() {
         JsonNode spaces = get("/v2/spaces?results-per-page=100").json();
         assertThat(spaces.get("total_results").asInt()).isPositive();
         assertThat(spaces.get("prev_url").isNull()).isTrue();
@@ -347,7 +272,7 @@ class GatewayIntegrationTest {
     }
 
     @Test
-    void healthAndMetricsAreExposed() throws Exception {
+    void healthAndMetricsAreExposed() {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(get("/actuator/health/readiness").json().get("status").asString()).isEqualTo("UP"));
         assertThat(get("/actuator/health/liveness").status()).isEqualTo(200);

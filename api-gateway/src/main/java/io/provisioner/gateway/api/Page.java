@@ -14,7 +14,7 @@ public record Page<T>(
         @JsonProperty("next_url") String nextUrl,
         List<T> resources) {
 
-    public static <T> Page<T> of(long total, PageRequest request, String path, List<T> resources) {
+    public static <T> Page<T> of(long total, ListQuery request, String path, List<T> resources) {
         long pages = total == 0 ? 0 : (total + request.perPage() - 1) / request.perPage();
         String prev = request.page() > 1 ? request.url(path, request.page() - 1) : null;
         String next = request.page() < pages ? request.url(path, request.page() + 1) : null;

@@ -41,7 +41,10 @@ class CatalogSeeder implements ApplicationRunner {
         }
         for (CatalogSettings.SeedBroker broker : seed.brokers()) {
             var catalog = catalogs.fetch(broker.url(), broker.username(), broker.password());
-            store.saveBroker(broker.name(), broker.url(), broker.username(), sealer.seal(broker.password()), catalog);
+            String sealed = sealer.seal(broker.password());
+            store.brokerGuidByName(broker.name()).ifPresentOrElse(
+                    guid -> store.updateBroker(guid, broker.name(), broker.url(), broker.username(), sealed, catalog),
+                    () -> store.insertBroker(broker.name(), broker.url(), broker.username(), sealed, catalog));
             log.info("Registered service broker '{}' at {} with {} service(s)", broker.name(), broker.url(),
                     catalog.size());
         }

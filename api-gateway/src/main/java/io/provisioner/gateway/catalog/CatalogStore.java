@@ -53,30 +53,47 @@ public class CatalogStore {
                 });
     }
 
-    /** Registers a broker, or refreshes it: its services and plans are matched by their catalog ids. */
+    /** Registers a new broker with its catalog. A taken name or URL fails on the unique constraints. */
     @Transactional
-    public String saveBroker(String name, String url, String username, String sealedPassword,
+    public String insertBroker(String name, String url, String username, String sealedPassword,
             List<CatalogService> catalog) {
         OffsetDateTime now = now();
-        String brokerGuid = jdbc.sql("SELECT guid FROM service_brokers WHERE name = ?").param(name)
-                .query(String.class).optional().orElse(null);
-        if (brokerGuid == null) {
-            brokerGuid = UUID.randomUUID().toString();
-            jdbc.sql("""
-                    INSERT INTO service_brokers (guid, name, broker_url, auth_username, auth_password_sealed, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)""").params(brokerGuid, name, url, username, sealedPassword, now).update();
-        } else {
-            jdbc.sql("""
-                    UPDATE service_brokers SET broker_url = ?, auth_username = ?, auth_password_sealed = ?, updated_at = ?
-                    WHERE guid = ?""").params(url, username, sealedPassword, now, brokerGuid).update();
-        }
+        String brokerGuid = UUID.randomUUID().toString();
+        jdbc.sql("""
+                INSERT INTO service_brokers (guid, name, broker_url, auth_username, auth_password_sealed, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)""").params(brokerGuid, name, url, username, sealedPassword, now).update();
+        saveCatalog(brokerGuid, catalog, now);
+        return brokerGuid;
+    }
+
+    /** Changes a broker and refreshes its catalog; plans it no longer offers become inactive. */
+    @Transactional
+    public void updateBroker(String brokerGuid, String name, String url, String username, String sealedPassword,
+            List<CatalogService> catalog) {
+        OffsetDateTime now = now();
+        jdbc.sql("""
+                UPDATE service_brokers SET name = ?, broker_url = ?, auth_username = ?, auth_password_sealed = ?,
+                  updated_at = ? WHERE guid = ?""").params(name, url, username, sealedPassword, now, brokerGuid).update();
+        saveCatalog(brokerGuid, catalog, now);
+    }
+
+    public Optional<String> brokerGuidByName(String name) {
+        return jdbc.sql("SELECT guid FROM service_brokers WHERE name = ?").param(name).query(String.class).optional();
+    }
+
+    private void saveCatalog(String brokerGuid, List<CatalogService> catalog, OffsetDateTime now) {
+        jdbc.sql("""
+                UPDATE service_plans SET active = FALSE, updated_at = ?
+                WHERE service_guid IN (SELECT guid FROM services WHERE service_broker_guid = ?)""")
+                .params(now, brokerGuid).update();
+        jdbc.sql("UPDATE services SET active = FALSE, updated_at = ? WHERE service_broker_guid = ?")
+                .params(now, brokerGuid).update();
         for (CatalogService service : catalog) {
             String serviceGuid = saveService(brokerGuid, service, now);
             for (CatalogService.CatalogPlan plan : service.plans()) {
                 savePlan(serviceGuid, plan, now);
             }
         }
-        return brokerGuid;
     }
 
     private String saveService(String brokerGuid, CatalogService s, OffsetDateTime now) {
@@ -119,19 +136,21 @@ public class CatalogStore {
                         p.bindable(), p.planUpdateable(), p.maximumPollingDuration(), p.maintenanceInfo(), now).update();
     }
 
-    /** What provisioning on a plan needs: the broker's ids and how to reach it. */
+    /** What an operation on a plan needs: the broker's ids and how to reach it (inactive plans too). */
     public Optional<PlanTarget> planTarget(String planGuid) {
         return jdbc.sql("""
                 SELECT p.guid AS plan_guid, p.unique_id AS plan_id, p.maximum_polling_duration,
+                       COALESCE(p.plan_updateable, s.plan_updateable) AS plan_updateable, p.active, p.maintenance_info,
                        s.guid AS service_guid, s.unique_id AS service_id,
                        b.guid AS broker_guid, b.name AS broker_name, b.broker_url, b.auth_username, b.auth_password_sealed
                 FROM service_plans p JOIN services s ON s.guid = p.service_guid
                 JOIN service_brokers b ON b.guid = s.service_broker_guid
-                WHERE p.guid = ? AND p.active""")
+                WHERE p.guid = ?""")
                 .param(planGuid)
                 .query((rs, n) -> new PlanTarget(rs.getString("plan_guid"), rs.getString("plan_id"),
                         rs.getString("service_guid"), rs.getString("service_id"),
-                        (Integer) rs.getObject("maximum_polling_duration"),
+                        (Integer) rs.getObject("maximum_polling_duration"), rs.getBoolean("plan_updateable"),
+                        rs.getBoolean("active"), rs.getString("maintenance_info"),
                         new PlanTarget.Broker(rs.getString("broker_guid"), rs.getString("broker_name"),
                                 rs.getString("broker_url"), rs.getString("auth_username"),
                                 rs.getString("auth_password_sealed"))))

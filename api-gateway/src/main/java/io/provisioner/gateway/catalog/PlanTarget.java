@@ -7,7 +7,8 @@ package io.provisioner.gateway.catalog;
  * @param serviceId the broker's id of the service
  */
 public record PlanTarget(String planGuid, String planId, String serviceGuid, String serviceId,
-        Integer maximumPollingDuration, Broker broker) {
+        Integer maximumPollingDuration, boolean planUpdateable, boolean active, String maintenanceInfo,
+        Broker broker) {
 
     /** How to reach the broker; the password stays sealed. */
     public record Broker(String guid, String name, String url, String username, String sealedPassword) {

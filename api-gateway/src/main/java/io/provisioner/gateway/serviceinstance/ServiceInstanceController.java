@@ -1,63 +1,188 @@
 package io.provisioner.gateway.serviceinstance;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.provisioner.gateway.api.CfError;
+import io.provisioner.gateway.api.ListQuery;
+import io.provisioner.gateway.api.Page;
 import io.provisioner.gateway.api.Resource;
+import io.provisioner.gateway.catalog.CatalogStore;
+import io.provisioner.gateway.catalog.PlanViews;
 
-/** {@code /v2/service_instances}: Cloud Controller v2, answering 201 with {@code in progress} on create. */
+/**
+ * {@code /v2/service_instances} as Cloud Controller v2 serves it, except that a create answers 201 with
+ * {@code in progress} (our users' choice; Cloud Controller answers 202).
+ */
 @RestController
 class ServiceInstanceController {
 
+    private static final String COLLECTION = "/v2/service_instances";
+
     private final ServiceInstances instances;
+    private final ServiceInstanceStore store;
+    private final CatalogStore catalog;
+    private final PlanViews plans;
     private final JsonMapper json;
 
-    ServiceInstanceController(ServiceInstances instances, JsonMapper json) {
+    ServiceInstanceController(ServiceInstances instances, ServiceInstanceStore store, CatalogStore catalog,
+            PlanViews plans, JsonMapper json) {
         this.instances = instances;
+        this.store = store;
+        this.catalog = catalog;
+        this.plans = plans;
         this.json = json;
     }
 
-    @PostMapping("/v2/service_instances")
+    @PostMapping(COLLECTION)
     ResponseEntity<Resource<ServiceInstanceView.Entity>> create(
             @RequestParam(name = "accepts_incomplete", required = false) String acceptsIncomplete,
             @RequestBody(required = false) byte[] body) {
-        boolean async = acceptsIncomplete(acceptsIncomplete);
-        NewServiceInstance request = NewServiceInstance.parse(body, json);
-        if (!async) {
-            throw CfError.ASYNC_REQUIRED.exception(
-                    "This service plan requires client support for asynchronous service operations.");
-        }
-        ServiceInstanceRecord created = instances.create(request, null);
-        return ResponseEntity.status(HttpStatus.CREATED)
-                .location(URI.create("/v2/service_instances/" + created.guid()))
+        boolean async = flag(acceptsIncomplete, "accepts_incomplete");
+        ServiceInstanceRecord created = instances.create(NewServiceInstance.parse(body, json), async, null);
+        return ResponseEntity.status(HttpStatus.CREATED).location(URI.create(COLLECTION + "/" + created.guid()))
                 .body(ServiceInstanceView.of(created, json));
     }
 
-    @GetMapping("/v2/service_instances/{guid}")
-    Resource<ServiceInstanceView.Entity> get(@PathVariable String guid) {
-        return instances.find(guid).map(r -> ServiceInstanceView.of(r, json))
-                .orElseThrow(() -> CfError.SERVICE_INSTANCE_NOT_FOUND.exception(
-                        "The service instance could not be found: " + guid));
+    @GetMapping(COLLECTION)
+    Page<Resource<ServiceInstanceView.Entity>> list(HttpServletRequest request) {
+        ListQuery query = ListQuery.parse(request.getParameterMap(), ServiceInstanceStore.FILTERS,
+                ServiceInstanceStore.ORDERS);
+        return store.list(query, COLLECTION, r -> ServiceInstanceView.of(r, json));
     }
 
-    private static boolean acceptsIncomplete(String value) {
+    @GetMapping(COLLECTION + "/{guid}")
+    Resource<ServiceInstanceView.Entity> get(@PathVariable String guid) {
+        return ServiceInstanceView.of(instances.get(guid), json);
+    }
+
+    @PutMapping(COLLECTION + "/{guid}")
+    ResponseEntity<Resource<ServiceInstanceView.Entity>> update(@PathVariable String guid,
+            @RequestParam(name = "accepts_incomplete", required = false) String acceptsIncomplete,
+            @RequestBody(required = false) byte[] body) {
+        boolean async = flag(acceptsIncomplete, "accepts_incomplete");
+        InstanceChange change = InstanceChange.parse(body, json);
+        ServiceInstances.Updated updated = instances.update(guid, change, async, null);
+        return ResponseEntity.status(updated.async() ? HttpStatus.ACCEPTED : HttpStatus.CREATED)
+                .location(URI.create(COLLECTION + "/" + guid))
+                .body(ServiceInstanceView.of(updated.instance(), json));
+    }
+
+    @DeleteMapping(COLLECTION + "/{guid}")
+    ResponseEntity<Resource<ServiceInstanceView.Entity>> delete(@PathVariable String guid,
+            @RequestParam(name = "accepts_incomplete", required = false) String acceptsIncomplete,
+            @RequestParam(name = "async", required = false) String async,
+            @RequestParam(name = "purge", required = false) String purge,
+            @RequestParam(name = "recursive", required = false) String recursive) {
+        boolean incomplete = flag(acceptsIncomplete, "accepts_incomplete");
+        flag(async, "async");
+        flag(recursive, "recursive");
+        if (flag(purge, "purge")) {
+            instances.purge(guid);
+            return ResponseEntity.noContent().build();
+        }
+        ServiceInstanceRecord deleting = instances.delete(guid, incomplete, null);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create(COLLECTION + "/" + guid))
+                .body(ServiceInstanceView.of(deleting, json));
+    }
+
+    @GetMapping({COLLECTION + "/{guid}/service_bindings", COLLECTION + "/{guid}/shared_to",
+            COLLECTION + "/{guid}/service_keys", COLLECTION + "/{guid}/routes"})
+    Page<Object> emptyRelations(@PathVariable String guid, HttpServletRequest request) {
+        instances.get(guid);
+        ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name", "app_guid", "space_guid"),
+                List.of("id"));
+        return Page.of(0, query, request.getRequestURI(), List.of());
+    }
+
+    /** Not shared from another space: Cloud Controller answers 204 without a body. */
+    @GetMapping(COLLECTION + "/{guid}/shared_from")
+    ResponseEntity<Void> sharedFrom(@PathVariable String guid) {
+        instances.get(guid);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping(COLLECTION + "/{guid}/parameters")
+    Map<String, Object> parameters(@PathVariable String guid) {
+        ServiceInstanceRecord instance = instances.get(guid);
+        return instance.parameters() == null ? Map.of() : json.readValue(instance.parameters(), Map.class);
+    }
+
+    @GetMapping("/v2/spaces/{spaceGuid}/service_instances")
+    Page<Resource<ServiceInstanceView.Entity>> inSpace(@PathVariable String spaceGuid, HttpServletRequest request,
+            @RequestParam(name = "return_user_provided_service_instances", required = false) String userProvided,
+            @RequestParam(name = "inline-relations-depth", required = false) String depth) {
+        catalog.spaceTarget(spaceGuid).orElseThrow(() -> CfError.SPACE_NOT_FOUND.exception(
+                "The app space could not be found: " + spaceGuid));
+        flag(userProvided, "return_user_provided_service_instances");
+        int inline = depth(depth);
+        Map<String, String[]> params = new LinkedHashMap<>(request.getParameterMap());
+        params.remove("return_user_provided_service_instances");
+        params.remove("inline-relations-depth");
+        ListQuery query = ListQuery.parse(params, List.of("name", "service_plan_guid", "gateway_name",
+                "service_binding_guid", "service_key_guid"), ServiceInstanceStore.ORDERS);
+        return store.listInSpace(spaceGuid, query, "/v2/spaces/" + spaceGuid + "/service_instances", r -> {
+            Resource<ServiceInstanceView.Entity> resource = ServiceInstanceView.of(r, json);
+            if (inline == 0) {
+                return resource;
+            }
+            return new Resource<>(resource.metadata(),
+                    resource.entity().withServicePlan(plans.find(r.planGuid()).orElse(null)));
+        });
+    }
+
+    @GetMapping("/v2/spaces/{spaceGuid}/summary")
+    Map<String, Object> summary(@PathVariable String spaceGuid) {
+        var space = catalog.spaceTarget(spaceGuid).orElseThrow(() -> CfError.SPACE_NOT_FOUND.exception(
+                "The app space could not be found: " + spaceGuid));
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("guid", space.guid());
+        summary.put("name", space.name());
+        summary.put("apps", List.of());
+        summary.put("services", store.summaries(spaceGuid));
+        return summary;
+    }
+
+    private static int depth(String value) {
+        if (value == null) {
+            return 0;
+        }
+        try {
+            int depth = Integer.parseInt(value);
+            if (depth >= 0 && depth <= 2) {
+                return depth;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw CfError.BAD_QUERY_PARAMETER.exception(
+                "The query parameter is invalid: inline-relations-depth must be 0, 1 or 2");
+    }
+
+    /** A boolean query parameter: {@code true}, {@code false} or absent; anything else is refused. */
+    private static boolean flag(String value, String name) {
         if (value == null || value.equals("false")) {
             return false;
         }
         if (value.equals("true")) {
             return true;
         }
-        throw CfError.INVALID_REQUEST.exception(
-                "The request is invalid: accepts_incomplete must be 'true' or 'false'");
+        throw CfError.INVALID_REQUEST.exception("The request is invalid: " + name + " must be 'true' or 'false'");
     }
 }

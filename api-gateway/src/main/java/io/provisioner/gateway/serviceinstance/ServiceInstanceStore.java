@@ -3,11 +3,16 @@ package io.provisioner.gateway.serviceinstance;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import io.provisioner.gateway.api.ListQuery;
+import io.provisioner.gateway.api.Page;
+import io.provisioner.gateway.api.SqlList;
 import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.OperationType;
@@ -16,12 +21,26 @@ import io.provisioner.schemas.OperationType;
 @Repository
 class ServiceInstanceStore {
 
-    private static final String SELECT = """
-            SELECT i.guid, i.name, i.space_guid, i.service_plan_guid, p.service_guid, i.parameters, i.tags,
-                   i.dashboard_url, i.maintenance_info, i.operation_id, i.operation_type, i.operation_state,
-                   i.operation_description, i.operation_created_at, i.operation_updated_at, i.created_at, i.updated_at
-            FROM service_instances i JOIN service_plans p ON p.guid = i.service_plan_guid
-            """;
+    private static final String COLUMNS = """
+            i.guid, i.name, i.space_guid, i.service_plan_guid, p.service_guid, i.parameters, i.tags,
+            i.dashboard_url, i.maintenance_info, i.operation_id, i.operation_type, i.operation_state,
+            i.operation_description, i.operation_created_at, i.operation_updated_at, i.created_at, i.updated_at""";
+    private static final String FROM = """
+            service_instances i JOIN service_plans p ON p.guid = i.service_plan_guid
+            JOIN spaces sp ON sp.guid = i.space_guid""";
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM " + FROM;
+
+    /** Filters Cloud Controller knows but we have nothing for (bindings, keys, v1 gateways) match nothing. */
+    private static final String NOTHING = "CAST(NULL AS VARCHAR(36))";
+    static final List<String> FILTERS = List.of("name", "space_guid", "service_plan_guid", "organization_guid",
+            "service_binding_guid", "gateway_name", "service_key_guid");
+    static final List<String> ORDERS = List.of("id", "name", "created_at");
+    private static final SqlList LIST = new SqlList(COLUMNS, FROM + " WHERE TRUE", Map.of(
+            "name", "i.name", "space_guid", "i.space_guid", "service_plan_guid", "i.service_plan_guid",
+            "organization_guid", "sp.organization_guid", "service_binding_guid", NOTHING, "gateway_name", NOTHING,
+            "service_key_guid", NOTHING, "id", "i.created_at", "created_at", "i.created_at"), "i.guid");
+    private static final SqlList IN_SPACE = new SqlList(COLUMNS, FROM + " WHERE i.space_guid = ?", LIST.columns(),
+            "i.guid");
 
     private final JdbcClient jdbc;
 
@@ -29,17 +48,17 @@ class ServiceInstanceStore {
         this.jdbc = jdbc;
     }
 
-    void insert(ServiceInstanceRecord r, long sequence) {
+    void insert(ServiceInstanceRecord r) {
         jdbc.sql("""
                 INSERT INTO service_instances (guid, name, space_guid, service_plan_guid, parameters, tags,
                   dashboard_url, maintenance_info, operation_id, operation_type, operation_state,
                   operation_description, operation_sequence, operation_created_at, operation_updated_at,
                   created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)""")
                 .params(r.guid(), r.name(), r.spaceGuid(), r.planGuid(), r.parameters(), r.tags(), r.dashboardUrl(),
                         r.maintenanceInfo(), r.operationId(), r.operationType().wire(), r.operationState().wire(),
-                        r.operationDescription(), sequence, r.operationCreatedAt(), r.operationUpdatedAt(),
-                        r.createdAt(), r.updatedAt())
+                        r.operationDescription(), r.operationCreatedAt(), r.operationUpdatedAt(), r.createdAt(),
+                        r.updatedAt())
                 .update();
     }
 
@@ -47,9 +66,88 @@ class ServiceInstanceStore {
         return jdbc.sql(SELECT + " WHERE i.guid = ?").param(guid).query(ServiceInstanceStore::map).optional();
     }
 
+    /** Reads the row and locks it until the transaction ends, so two changes cannot both start. */
+    Optional<ServiceInstanceRecord> lock(String guid) {
+        jdbc.sql("SELECT guid FROM service_instances WHERE guid = ? FOR UPDATE").param(guid).query(String.class).list();
+        return find(guid);
+    }
+
+    <R> Page<R> list(ListQuery query, String path, java.util.function.Function<ServiceInstanceRecord, R> view) {
+        return LIST.page(jdbc, query, List.of(), path, ServiceInstanceStore::map, view);
+    }
+
+    <R> Page<R> listInSpace(String spaceGuid, ListQuery query, String path,
+            java.util.function.Function<ServiceInstanceRecord, R> view) {
+        return IN_SPACE.page(jdbc, query, List.of(spaceGuid), path, ServiceInstanceStore::map, view);
+    }
+
+    /** Changes applied at once: name and tags. */
+    void rename(String guid, String name, String tags, OffsetDateTime now) {
+        jdbc.sql("UPDATE service_instances SET name = ?, tags = ?, updated_at = ? WHERE guid = ?")
+                .params(name, tags, now, guid).update();
+    }
+
+    /** Starts a new operation; what it changes at the broker waits in the pending columns. */
+    void startOperation(String guid, String operationId, OperationType type, String pendingPlanGuid,
+            String pendingParameters, String pendingMaintenanceInfo, OffsetDateTime now) {
+        jdbc.sql("""
+                UPDATE service_instances
+                SET operation_id = ?, operation_type = ?, operation_state = 'in progress', operation_description = '',
+                    operation_sequence = 0, operation_created_at = ?, operation_updated_at = ?, broker_operation = NULL,
+                    pending_plan_guid = ?, pending_parameters = ?, pending_maintenance_info = ?, updated_at = ?
+                WHERE guid = ?""")
+                .params(operationId, type.wire(), now, now, pendingPlanGuid, pendingParameters, pendingMaintenanceInfo,
+                        now, guid)
+                .update();
+    }
+
+    /** The services part of {@code /v2/spaces/:guid/summary}. */
+    List<Map<String, Object>> summaries(String spaceGuid) {
+        return jdbc.sql("""
+                SELECT i.guid, i.name, i.dashboard_url, i.operation_type, i.operation_state, i.operation_description,
+                       i.operation_created_at, i.operation_updated_at, p.guid AS plan_guid, p.name AS plan_name,
+                       s.guid AS service_guid, s.label
+                FROM service_instances i JOIN service_plans p ON p.guid = i.service_plan_guid
+                JOIN services s ON s.guid = p.service_guid WHERE i.space_guid = ? ORDER BY i.created_at, i.guid""")
+                .param(spaceGuid)
+                .query((rs, n) -> {
+                    Map<String, Object> service = new java.util.LinkedHashMap<>();
+                    service.put("guid", rs.getString("service_guid"));
+                    service.put("label", rs.getString("label"));
+                    service.put("provider", null);
+                    service.put("version", null);
+                    Map<String, Object> plan = new java.util.LinkedHashMap<>();
+                    plan.put("guid", rs.getString("plan_guid"));
+                    plan.put("name", rs.getString("plan_name"));
+                    plan.put("service", service);
+                    Map<String, Object> lastOperation = new java.util.LinkedHashMap<>();
+                    lastOperation.put("type", rs.getString("operation_type"));
+                    lastOperation.put("state", rs.getString("operation_state"));
+                    lastOperation.put("description", rs.getString("operation_description"));
+                    lastOperation.put("updated_at", io.provisioner.gateway.api.CfTime.format(
+                            rs.getObject("operation_updated_at", OffsetDateTime.class)));
+                    lastOperation.put("created_at", io.provisioner.gateway.api.CfTime.format(
+                            rs.getObject("operation_created_at", OffsetDateTime.class)));
+                    Map<String, Object> summary = new java.util.LinkedHashMap<>();
+                    summary.put("guid", rs.getString("guid"));
+                    summary.put("name", rs.getString("name"));
+                    summary.put("bound_app_count", 0);
+                    summary.put("dashboard_url", rs.getString("dashboard_url"));
+                    summary.put("last_operation", lastOperation);
+                    summary.put("service_plan", plan);
+                    return summary;
+                })
+                .list();
+    }
+
+    void purge(String guid) {
+        jdbc.sql("DELETE FROM service_instances WHERE guid = ?").param(guid).update();
+    }
+
     /**
      * Applies a status event when it names the current operation, that operation is still in progress,
-     * and the event is newer than the last one applied. Returns whether anything changed.
+     * and the event is newer than the last one applied. A succeeded delete removes the row; a succeeded
+     * update makes its pending changes real. Returns whether anything changed.
      */
     boolean apply(OperationStatusChanged event, OffsetDateTime now) {
         if (event.state() == OperationState.SUCCEEDED && event.operationType() == OperationType.DELETE) {
@@ -58,14 +156,23 @@ class ServiceInstanceStore {
                     WHERE guid = ? AND operation_id = ? AND operation_state = 'in progress'""")
                     .params(event.instanceGuid(), event.operationId()).update() > 0;
         }
+        boolean succeeded = event.state() == OperationState.SUCCEEDED;
+        boolean terminal = event.state().terminal();
         return jdbc.sql("""
                 UPDATE service_instances
                 SET operation_state = ?, operation_description = COALESCE(?, operation_description),
                     dashboard_url = COALESCE(?, dashboard_url), broker_operation = COALESCE(?, broker_operation),
-                    operation_sequence = ?, operation_updated_at = ?, updated_at = ?
+                    operation_sequence = ?, operation_updated_at = ?, updated_at = ?,
+                    service_plan_guid = CASE WHEN ? THEN COALESCE(pending_plan_guid, service_plan_guid) ELSE service_plan_guid END,
+                    parameters = CASE WHEN ? THEN COALESCE(pending_parameters, parameters) ELSE parameters END,
+                    maintenance_info = CASE WHEN ? THEN COALESCE(pending_maintenance_info, maintenance_info) ELSE maintenance_info END,
+                    pending_plan_guid = CASE WHEN ? THEN NULL ELSE pending_plan_guid END,
+                    pending_parameters = CASE WHEN ? THEN NULL ELSE pending_parameters END,
+                    pending_maintenance_info = CASE WHEN ? THEN NULL ELSE pending_maintenance_info END
                 WHERE guid = ? AND operation_id = ? AND operation_state = 'in progress' AND operation_sequence < ?""")
                 .params(event.state().wire(), event.description(), event.dashboardUrl(), event.brokerOperation(),
-                        event.sequence(), now, now, event.instanceGuid(), event.operationId(), event.sequence())
+                        event.sequence(), now, now, succeeded, succeeded, succeeded, terminal, terminal, terminal,
+                        event.instanceGuid(), event.operationId(), event.sequence())
                 .update() > 0;
     }
 

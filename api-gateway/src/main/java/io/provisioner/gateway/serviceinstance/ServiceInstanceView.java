@@ -41,7 +41,15 @@ final class ServiceInstanceView {
             String routesUrl,
             String sharedFromUrl,
             String sharedToUrl,
-            String serviceInstanceParametersUrl) {
+            String serviceInstanceParametersUrl,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Object servicePlan) {
+
+        Entity withServicePlan(Object plan) {
+            return new Entity(name, credentials, serviceGuid, servicePlanGuid, spaceGuid, gatewayData, dashboardUrl,
+                    type, lastOperation, tags, maintenanceInfo, spaceUrl, serviceUrl, servicePlanUrl,
+                    serviceBindingsUrl, serviceKeysUrl, routesUrl, sharedFromUrl, sharedToUrl,
+                    serviceInstanceParametersUrl, plan);
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -63,7 +71,7 @@ final class ServiceInstanceView {
                 json.readValue(r.tags(), List.class), maintenance,
                 "/v2/spaces/" + r.spaceGuid(), "/v2/services/" + r.serviceGuid(),
                 "/v2/service_plans/" + r.planGuid(), url + "/service_bindings", url + "/service_keys",
-                url + "/routes", url + "/shared_from", url + "/shared_to", url + "/parameters");
+                url + "/routes", url + "/shared_from", url + "/shared_to", url + "/parameters", null);
         return new Resource<>(new Resource.Metadata(r.guid(), url, CfTime.format(r.createdAt()),
                 CfTime.format(r.updatedAt())), entity);
     }

@@ -3,6 +3,9 @@ package io.provisioner.gateway.serviceinstance;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,7 +31,8 @@ import io.provisioner.schemas.Topics;
 
 /**
  * Service instance operations. Accepting one means: the instance row and the outbox event are written
- * in one transaction, and only then is the caller answered (durable before acknowledged).
+ * in one transaction, and only then is the caller answered (durable before acknowledged). One
+ * operation at a time per instance, decided under a row lock.
  */
 @Service
 public class ServiceInstances {
@@ -56,68 +60,212 @@ public class ServiceInstances {
         this.meters = meters;
     }
 
-    ServiceInstanceRecord create(NewServiceInstance request, String userId) {
+    /** The outcome of an update: whether the broker is involved (202) or it was applied at once (201). */
+    record Updated(ServiceInstanceRecord instance, boolean async) {
+    }
+
+    ServiceInstanceRecord create(NewServiceInstance request, boolean acceptsIncomplete, String userId) {
         // Cloud Controller's order: plan, space, then the request's own validity.
-        PlanTarget plan = catalog.planTarget(request.planGuid())
+        PlanTarget plan = catalog.planTarget(request.planGuid()).filter(PlanTarget::active)
                 .orElseThrow(() -> CfError.SERVICE_INSTANCE_INVALID.exception(
                         "The service instance is invalid: not a valid service plan"));
         SpaceTarget space = catalog.spaceTarget(request.spaceGuid())
                 .orElseThrow(() -> CfError.SERVICE_INSTANCE_INVALID.exception(
                         "The service instance is invalid: not a valid space"));
-        validate(request);
+        validateName(request.name());
+        validateTags(request.tags());
+        requireAsync(acceptsIncomplete);
 
-        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        OffsetDateTime now = now();
         String guid = UUID.randomUUID().toString();
         String operationId = UUID.randomUUID().toString();
         ServiceInstanceRecord record = new ServiceInstanceRecord(guid, request.name(), space.guid(), plan.planGuid(),
                 plan.serviceGuid(), request.parameters() == null ? null : json.writeValueAsString(request.parameters()),
-                json.writeValueAsString(request.tags()), null, null, operationId, OperationType.CREATE,
-                OperationState.IN_PROGRESS, "", now, now, now, null);
-        ProvisioningRequested event = new ProvisioningRequested(operationId, OperationType.CREATE, guid,
-                request.name(), plan.serviceId(), plan.planId(), null, space.organizationGuid(),
-                space.organizationName(), space.guid(), space.name(), request.parameters(), null,
-                new BrokerEndpoint(plan.broker().guid(), plan.broker().name(), plan.broker().url(),
-                        plan.broker().username(), plan.broker().sealedPassword()),
-                plan.maximumPollingDuration(), userId, now.toInstant());
+                json.writeValueAsString(request.tags()), null, plan.maintenanceInfo(), operationId,
+                OperationType.CREATE, OperationState.IN_PROGRESS, "", now, now, now, null);
         try {
             transactions.executeWithoutResult(tx -> {
-                store.insert(record, 0);
-                outbox.append(Topics.REQUESTS,
-                        EventEnvelope.of(EventTypes.PROVISIONING_REQUESTED, SOURCE, now.toInstant(), guid, event));
+                store.insert(record);
+                publish(operationId, OperationType.CREATE, guid, request.name(), plan, null, space,
+                        request.parameters(), maintenance(plan.maintenanceInfo()), userId, now);
             });
         } catch (DuplicateKeyException e) {
-            throw CfError.SERVICE_INSTANCE_NAME_TAKEN.exception("The service instance name is taken: " + request.name());
+            throw nameTaken(request.name());
         }
         meters.counter("provisioner.operations.started", "type", "create").increment();
         return record;
     }
 
-    private static void validate(NewServiceInstance request) {
-        if (request.name().isBlank()) {
-            throw CfError.SERVICE_INSTANCE_NAME_EMPTY.exception("The service instance name is missing");
+    Updated update(String guid, InstanceChange change, boolean acceptsIncomplete, String userId) {
+        try {
+            Updated updated = transactions.execute(tx -> {
+                ServiceInstanceRecord current = store.lock(guid).orElseThrow(() -> notFound(guid));
+                requireNoOperation(current);
+                if (change.spaceGuid() != null && !change.spaceGuid().equals(current.spaceGuid())) {
+                    throw CfError.SERVICE_INSTANCE_SPACE_CHANGE_NOT_ALLOWED.exception(
+                            "Cannot update space for service instance.");
+                }
+                PlanTarget currentPlan = catalog.planTarget(current.planGuid()).orElseThrow();
+                PlanTarget newPlan = null;
+                if (change.planGuid() != null && !change.planGuid().equals(current.planGuid())) {
+                    newPlan = catalog.planTarget(change.planGuid()).filter(PlanTarget::active)
+                            .orElseThrow(() -> CfError.SERVICE_INSTANCE_INVALID.exception(
+                                    "The service instance is invalid: not a valid service plan"));
+                    if (!newPlan.serviceGuid().equals(currentPlan.serviceGuid())) {
+                        throw CfError.INVALID_RELATION.exception(
+                                "The service plan must belong to the service of the service instance");
+                    }
+                    if (!currentPlan.planUpdateable()) {
+                        throw CfError.SERVICE_PLAN_NOT_UPDATEABLE.exception(
+                                "The service does not support changing plans.");
+                    }
+                }
+                String name = change.name() == null ? current.name() : change.name();
+                validateName(name);
+                List<String> tags = change.tags() == null ? null : change.tags();
+                if (tags != null) {
+                    validateTags(tags);
+                }
+                boolean maintenanceChanged = change.maintenanceInfo() != null
+                        && !Objects.equals(change.maintenanceInfo(), maintenance(current.maintenanceInfo()));
+                boolean needsBroker = change.parameters() != null || newPlan != null || maintenanceChanged;
+                if (needsBroker) {
+                    requireAsync(acceptsIncomplete);
+                }
+                OffsetDateTime now = now();
+                store.rename(guid, name, tags == null ? current.tags() : json.writeValueAsString(tags), now);
+                if (!needsBroker) {
+                    return new Updated(store.find(guid).orElseThrow(), false);
+                }
+                String operationId = UUID.randomUUID().toString();
+                PlanTarget target = newPlan == null ? currentPlan : newPlan;
+                store.startOperation(guid, operationId, OperationType.UPDATE, newPlan == null ? null : newPlan.planGuid(),
+                        change.parameters() == null ? null : json.writeValueAsString(change.parameters()),
+                        maintenanceChanged ? json.writeValueAsString(change.maintenanceInfo()) : null, now);
+                SpaceTarget space = catalog.spaceTarget(current.spaceGuid()).orElseThrow();
+                publish(operationId, OperationType.UPDATE, guid, name, target, currentPlan.planId(), space,
+                        change.parameters(), maintenanceChanged ? change.maintenanceInfo()
+                                : maintenance(current.maintenanceInfo()), userId, now);
+                return new Updated(store.find(guid).orElseThrow(), true);
+            });
+            if (updated.async()) {
+                meters.counter("provisioner.operations.started", "type", "update").increment();
+            }
+            return updated;
+        } catch (DuplicateKeyException e) {
+            throw nameTaken(change.name());
         }
-        if (request.name().length() > MAX_NAME_LENGTH) {
-            throw CfError.SERVICE_INSTANCE_NAME_TOO_LONG.exception(
-                    "The service instance name is too long (maximum " + MAX_NAME_LENGTH + " characters)");
-        }
-        if (String.join("", request.tags()).length() > MAX_TAGS_LENGTH) {
-            throw CfError.SERVICE_INSTANCE_TAGS_TOO_LONG.exception(
-                    "Combined length of tags for service instance exceeds " + MAX_TAGS_LENGTH + " characters");
-        }
+    }
+
+    /** Starts a delete at the broker; allowed while a create is in progress (it replaces it). */
+    ServiceInstanceRecord delete(String guid, boolean acceptsIncomplete, String userId) {
+        ServiceInstanceRecord deleting = transactions.execute(tx -> {
+            ServiceInstanceRecord current = store.lock(guid).orElseThrow(() -> notFound(guid));
+            if (current.operationState() == OperationState.IN_PROGRESS
+                    && current.operationType() != OperationType.CREATE) {
+                throw operationInProgress(guid);
+            }
+            requireAsync(acceptsIncomplete);
+            OffsetDateTime now = now();
+            String operationId = UUID.randomUUID().toString();
+            store.startOperation(guid, operationId, OperationType.DELETE, null, null, null, now);
+            PlanTarget plan = catalog.planTarget(current.planGuid()).orElseThrow();
+            SpaceTarget space = catalog.spaceTarget(current.spaceGuid()).orElseThrow();
+            publish(operationId, OperationType.DELETE, guid, current.name(), plan, null, space, null, null, userId, now);
+            return store.find(guid).orElseThrow();
+        });
+        meters.counter("provisioner.operations.started", "type", "delete").increment();
+        return deleting;
+    }
+
+    /** Removes the record without telling the broker (an operator's last resort). */
+    void purge(String guid) {
+        transactions.executeWithoutResult(tx -> {
+            store.lock(guid).orElseThrow(() -> notFound(guid));
+            store.purge(guid);
+        });
     }
 
     Optional<ServiceInstanceRecord> find(String guid) {
         return store.find(guid);
     }
 
+    ServiceInstanceRecord get(String guid) {
+        return store.find(guid).orElseThrow(() -> notFound(guid));
+    }
+
     /** Applies a worker's status event; replays, stale operations and old steps change nothing. */
     public boolean applyStatus(OperationStatusChanged event) {
-        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        OffsetDateTime now = now();
         boolean applied = Boolean.TRUE.equals(transactions.execute(tx -> store.apply(event, now)));
         if (applied && event.state().terminal()) {
             meters.counter("provisioner.operations.finished", "type", event.operationType().wire(),
                     "state", event.state().wire()).increment();
         }
         return applied;
+    }
+
+    private void publish(String operationId, OperationType type, String guid, String name, PlanTarget plan,
+            String previousPlanId, SpaceTarget space, Map<String, Object> parameters,
+            Map<String, Object> maintenanceInfo, String userId, OffsetDateTime now) {
+        ProvisioningRequested event = new ProvisioningRequested(operationId, type, guid, name, plan.serviceId(),
+                plan.planId(), previousPlanId, space.organizationGuid(), space.organizationName(), space.guid(),
+                space.name(), parameters, maintenanceInfo,
+                new BrokerEndpoint(plan.broker().guid(), plan.broker().name(), plan.broker().url(),
+                        plan.broker().username(), plan.broker().sealedPassword()),
+                plan.maximumPollingDuration(), userId, now.toInstant());
+        outbox.append(Topics.REQUESTS,
+                EventEnvelope.of(EventTypes.PROVISIONING_REQUESTED, SOURCE, now.toInstant(), guid, event));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> maintenance(String stored) {
+        return stored == null ? null : json.readValue(stored, Map.class);
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private static void requireNoOperation(ServiceInstanceRecord current) {
+        if (current.operationState() == OperationState.IN_PROGRESS) {
+            throw operationInProgress(current.guid());
+        }
+    }
+
+    private static void requireAsync(boolean acceptsIncomplete) {
+        if (!acceptsIncomplete) {
+            throw CfError.ASYNC_REQUIRED.exception(
+                    "This service plan requires client support for asynchronous service operations.");
+        }
+    }
+
+    private static void validateName(String name) {
+        if (name.isBlank()) {
+            throw CfError.SERVICE_INSTANCE_NAME_EMPTY.exception("Service instance name is required.");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw CfError.SERVICE_INSTANCE_NAME_TOO_LONG.exception(
+                    "You have requested an invalid service instance name. Names are limited to 255 characters.");
+        }
+    }
+
+    private static void validateTags(List<String> tags) {
+        if (String.join("", tags).length() > MAX_TAGS_LENGTH) {
+            throw CfError.SERVICE_INSTANCE_TAGS_TOO_LONG.exception(
+                    "Combined length of tags for service instance must be 2048 characters or less.");
+        }
+    }
+
+    private static RuntimeException notFound(String guid) {
+        return CfError.SERVICE_INSTANCE_NOT_FOUND.exception("The service instance could not be found: " + guid);
+    }
+
+    private static RuntimeException operationInProgress(String guid) {
+        return CfError.OPERATION_IN_PROGRESS.exception("An operation for service instance " + guid + " is in progress.");
+    }
+
+    private static RuntimeException nameTaken(String name) {
+        return CfError.SERVICE_INSTANCE_NAME_TAKEN.exception("The service instance name is taken: " + name);
     }
 }

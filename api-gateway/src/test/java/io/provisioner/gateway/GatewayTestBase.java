@@ -1,0 +1,146 @@
+package io.provisioner.gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One Spring context for every gateway test: a real Kafka broker (in-process KRaft), a real database
+ * (H2, or PostgreSQL when PROVISIONER_DB_URL is set) and a broker catalog over real HTTP.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.config.name=gateway",
+        "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+        "provisioner.gateway.secret-key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        "provisioner.gateway.topic-partitions=2",
+        "provisioner.catalog.seed.organization=test-org",
+        "provisioner.catalog.seed.space=test-space",
+        "provisioner.status.group-id=gateway-test"})
+@EmbeddedKafka(partitions = 2)
+abstract class GatewayTestBase {
+
+    static final CatalogBroker BROKER = CatalogBroker.start();
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @DynamicPropertySource
+    static void broker(DynamicPropertyRegistry registry) {
+        registry.add("provisioner.catalog.seed.brokers[0].name", () -> "test-broker");
+        registry.add("provisioner.catalog.seed.brokers[0].url", BROKER::url);
+        registry.add("provisioner.catalog.seed.brokers[0].username", () -> "user");
+        registry.add("provisioner.catalog.seed.brokers[0].password", () -> "pass");
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    EmbeddedKafkaBroker embeddedKafka;
+    @Autowired
+    org.springframework.kafka.core.KafkaTemplate<String, byte[]> kafka;
+
+    private final io.provisioner.schemas.EventCodec codec = new io.provisioner.schemas.EventCodec();
+
+    /** Plays the worker: reports a state of an operation on provisioning.status. */
+    void status(String guid, String operationId, io.provisioner.schemas.OperationType type,
+            io.provisioner.schemas.OperationState state, long sequence, String description) {
+        var event = new io.provisioner.schemas.OperationStatusChanged(operationId, type, guid, state, description,
+                "https://dashboard.example.com/" + guid, null, sequence, "rid", java.time.Instant.now());
+        kafka.send(io.provisioner.schemas.Topics.STATUS, guid, codec.write(io.provisioner.schemas.EventEnvelope.of(
+                io.provisioner.schemas.EventTypes.OPERATION_STATUS_CHANGED, "/test", java.time.Instant.now(), guid,
+                event))).join();
+    }
+
+    record Answer(int status, String body, HttpResponse<String> raw) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        String errorCode() {
+            return json().get("error_code").asString();
+        }
+
+        int code() {
+            return json().get("code").asInt();
+        }
+    }
+
+    Answer send(String method, String path, String body) {
+        return send(method, path, body, "application/json");
+    }
+
+    Answer send(String method, String path, String body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body(), response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Answer get(String path) {
+        return send("GET", path, null);
+    }
+
+    String json(Object value) {
+        return JSON.writeValueAsString(value);
+    }
+
+    long count(String table) {
+        return jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single();
+    }
+
+    String spaceGuid(String name) {
+        return get("/v2/spaces?q=name:" + name).json().at("/resources/0/metadata/guid").asString();
+    }
+
+    String planGuid(String brokerPlanId) {
+        return get("/v2/service_plans?q=unique_id:" + brokerPlanId).json().at("/resources/0/metadata/guid").asString();
+    }
+
+    /** Creates an instance on the async plan in test-space; returns the create answer. */
+    Answer create(String name) {
+        return send("POST", "/v2/service_instances?accepts_incomplete=true", json(Map.of(
+                "name", name, "space_guid", spaceGuid("test-space"),
+                "service_plan_guid", planGuid(CatalogBroker.ASYNC_PLAN_ID),
+                "parameters", Map.of("size", "large"), "tags", new String[] {"a", "b"})));
+    }
+
+    String newName() {
+        return "db-" + UUID.randomUUID();
+    }
+
+    String operationId(String guid) {
+        return jdbc.sql("SELECT operation_id FROM service_instances WHERE guid = ?").param(guid)
+                .query(String.class).single();
+    }
+}
