@@ -41,6 +41,11 @@ class CfErrorAdvice {
 
     @ExceptionHandler({HttpMessageNotReadableException.class, HttpMediaTypeException.class})
     ResponseEntity<ErrorBody> unreadable(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestSizeLimit.TooLarge) {
+                return answer(CfError.REQUEST_TOO_LARGE, cause.getMessage());
+            }
+        }
         return answer(CfError.MESSAGE_PARSE_ERROR, "Request invalid due to parse error: the body is not valid JSON");
     }
 
@@ -49,7 +54,7 @@ class CfErrorAdvice {
         return answer(CfError.BAD_QUERY_PARAMETER, "The query parameter is invalid: " + e.getMessage());
     }
 
-    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    @ExceptionHandler({MaxUploadSizeExceededException.class, RequestSizeLimit.TooLarge.class})
     ResponseEntity<ErrorBody> tooLarge(Exception e) {
         return answer(CfError.REQUEST_TOO_LARGE, "The request body is too large");
     }

@@ -133,7 +133,10 @@ public class ServiceInstances {
                     requireAsync(acceptsIncomplete);
                 }
                 OffsetDateTime now = now();
-                store.rename(guid, name, tags == null ? current.tags() : json.writeValueAsString(tags), now);
+                String newTags = tags == null ? current.tags() : json.writeValueAsString(tags);
+                if (!name.equals(current.name()) || !newTags.equals(current.tags())) {
+                    store.rename(guid, name, newTags, now);
+                }
                 if (!needsBroker) {
                     return new Updated(store.find(guid).orElseThrow(), false);
                 }

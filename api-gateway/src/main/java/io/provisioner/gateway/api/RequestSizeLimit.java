@@ -1,0 +1,154 @@
+package io.provisioner.gateway.api;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses request bodies over a size limit with 413 in the CF envelope: at once when the declared
+ * length is too big, and while reading when a body without a length grows past it.
+ */
+@Component
+class RequestSizeLimit extends OncePerRequestFilter {
+
+    private final long limit;
+
+    RequestSizeLimit(@Value("${provisioner.gateway.max-request-bytes:1048576}") long limit) {
+        this.limit = limit;
+    }
+
+    /** Thrown while reading a body that grew past the limit. */
+    static final class TooLarge extends IOException {
+        TooLarge(long limit) {
+            super("The request body is larger than " + limit + " bytes", null);
+        }
+    }
+
+    static String description(long limit) {
+        return "The request body is larger than " + limit + " bytes";
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (request.getContentLengthLong() > limit) {
+            CfError error = CfError.REQUEST_TOO_LARGE;
+            response.setStatus(error.status().value());
+            response.setContentType("application/json");
+            response.getOutputStream().write(("{\"description\":\"" + description(limit) + "\",\"error_code\":\""
+                    + error.errorCode() + "\",\"code\":" + error.code() + "}").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        chain.doFilter(new Limited(request, limit, usableContentType(request.getContentType())), response);
+    }
+
+    /**
+     * Cloud Controller reads a JSON body whatever the Content-Type says (its own docs send JSON as
+     * form-urlencoded), so a type that cannot even be parsed, or a wildcard, is treated as absent
+     * rather than failing the request.
+     */
+    static boolean usableContentType(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        try {
+            org.springframework.http.MediaType type = org.springframework.http.MediaType.parseMediaType(contentType);
+            return !type.isWildcardType() && !type.isWildcardSubtype();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static final class Limited extends HttpServletRequestWrapper {
+        private final long limit;
+        private final boolean keepContentType;
+        private ServletInputStream stream;
+
+        Limited(HttpServletRequest request, long limit, boolean keepContentType) {
+            super(request);
+            this.limit = limit;
+            this.keepContentType = keepContentType;
+        }
+
+        @Override
+        public String getContentType() {
+            return keepContentType ? super.getContentType() : null;
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return !keepContentType && "Content-Type".equalsIgnoreCase(name) ? null : super.getHeader(name);
+        }
+
+        @Override
+        public java.util.Enumeration<String> getHeaders(String name) {
+            return !keepContentType && "Content-Type".equalsIgnoreCase(name)
+                    ? java.util.Collections.emptyEnumeration() : super.getHeaders(name);
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (stream == null) {
+                stream = new Counting(super.getInputStream(), limit);
+            }
+            return stream;
+        }
+    }
+
+    private static final class Counting extends ServletInputStream {
+        private final ServletInputStream in;
+        private final long limit;
+        private long read;
+
+        Counting(ServletInputStream in, long limit) {
+            this.in = in;
+            this.limit = limit;
+        }
+
+        private void count(long n) throws TooLarge {
+            if (n > 0 && (read += n) > limit) {
+                throw new TooLarge(limit);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            count(n);
+            return n;
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.isFinished();
+        }
+
+        @Override
+        public boolean isReady() {
+            return in.isReady();
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            in.setReadListener(listener);
+        }
+    }
+}
