@@ -1,0 +1,33 @@
+package io.provisioner.worker;
+
+import io.provisioner.schemas.ProvisioningRequested;
+
+import org.slf4j.MDC;
+
+/**
+ * Puts the instance guid, operation id and request identity on every log line written while an
+ * operation is handled (DESIGN §9), and takes them off again when closed.
+ */
+public final class OperationLogContext implements AutoCloseable {
+
+    static final String INSTANCE_GUID = "instance_guid";
+    static final String OPERATION_ID = "operation_id";
+    static final String REQUEST_IDENTITY = "request_identity";
+
+    private OperationLogContext() {
+    }
+
+    public static OperationLogContext open(ProvisioningRequested request, String requestIdentity) {
+        MDC.put(INSTANCE_GUID, request.instanceGuid());
+        MDC.put(OPERATION_ID, request.operationId());
+        MDC.put(REQUEST_IDENTITY, requestIdentity);
+        return new OperationLogContext();
+    }
+
+    @Override
+    public void close() {
+        MDC.remove(INSTANCE_GUID);
+        MDC.remove(OPERATION_ID);
+        MDC.remove(REQUEST_IDENTITY);
+    }
+}

@@ -1,0 +1,114 @@
+package io.provisioner.worker.broker;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import io.provisioner.schemas.BrokerEndpoint;
+import io.provisioner.schemas.SecretSealer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sends one OSB request over HTTP, once, and times it. The broker's password is opened here, for the
+ * header only: it is never logged and never put in an exception.
+ */
+final class HttpBrokerClient {
+
+    static final String API_VERSION = "2.17";
+
+    private static final Logger log = LoggerFactory.getLogger(HttpBrokerClient.class);
+
+    private final HttpClient http;
+    private final SecretSealer sealer;
+    private final JsonMapper mapper;
+    private final MeterRegistry meters;
+    private final Duration readTimeout;
+
+    HttpBrokerClient(HttpClient http, SecretSealer sealer, JsonMapper mapper, MeterRegistry meters,
+            Duration readTimeout) {
+        this.http = http;
+        this.sealer = sealer;
+        this.mapper = mapper;
+        this.meters = meters;
+        this.readTimeout = readTimeout;
+    }
+
+    BrokerAnswer send(BrokerEndpoint broker, OsbCall call) throws IOException, InterruptedException {
+        HttpRequest request = request(broker, call);
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "error";
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            outcome = response.statusCode() / 100 + "xx";
+            String body = response.body() == null ? "" : response.body();
+            log.info("{} answered HTTP {}", call.describe(), response.statusCode());
+            return new BrokerAnswer(response.statusCode(), body, parse(body),
+                    response.headers().firstValue("Retry-After").orElse(null), 1);
+        } catch (IOException e) {
+            log.warn("{} got no answer: {}", call.describe(), BrokerUnreachable.summary(e));
+            throw e;
+        } finally {
+            sample.stop(Timer.builder("provisioner.broker.calls")
+                    .description("Calls to service brokers, each attempt on its own")
+                    .tag("broker", BrokerNames.of(broker))
+                    .tag("endpoint", call.endpoint().tag())
+                    .tag("outcome", outcome)
+                    .register(meters));
+        }
+    }
+
+    private HttpRequest request(BrokerEndpoint broker, OsbCall call) {
+        String base = broker.url().endsWith("/") ? broker.url().substring(0, broker.url().length() - 1) : broker.url();
+        URI uri = URI.create(base + call.path() + (call.query().isEmpty() ? "" : "?" + call.query()));
+        HttpRequest.BodyPublisher body = call.body() == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(call.body());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(readTimeout)
+                .method(call.method(), body)
+                .header("X-Broker-API-Version", API_VERSION)
+                .header("Authorization", basic(broker))
+                .header("X-Broker-API-Request-Identity", call.requestIdentity())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json");
+        if (call.originatingUserId() != null) {
+            request.header("X-Broker-API-Originating-Identity", originatingIdentity(call.originatingUserId()));
+        }
+        return request.build();
+    }
+
+    private String basic(BrokerEndpoint broker) {
+        String pair = broker.username() + ":" + sealer.open(broker.sealedPassword());
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String originatingIdentity(String userId) {
+        byte[] json = mapper.writeValueAsBytes(Map.of("user_id", userId));
+        return "cloudfoundry " + Base64.getEncoder().encodeToString(json);
+    }
+
+    private JsonNode parse(String body) {
+        if (body.isBlank()) {
+            return null;
+        }
+        try {
+            return mapper.readTree(body);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.provisioner.worker.broker;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import io.provisioner.schemas.OperationType;
+import io.provisioner.schemas.ProvisioningRequested;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/** Builds OSB v2.17 calls from operations, to the letter of the spec (OSB_CONTRACT.md). */
+public final class OsbCalls {
+
+    private static final String INSTANCES = "/v2/service_instances/";
+
+    private final JsonMapper mapper;
+
+    public OsbCalls(JsonMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /**
+     * Refuses a request that lacks what the OSB calls need, so it goes to a dead-letter topic instead of
+     * reaching a broker half-formed.
+     *
+     * @throws IllegalArgumentException naming the first missing field
+     */
+    public static void checkComplete(ProvisioningRequested request) {
+        require(request.operationId(), "operation_id");
+        require(request.operationType(), "operation_type");
+        require(request.instanceGuid(), "instance_guid");
+        require(request.serviceId(), "service_id");
+        require(request.planId(), "plan_id");
+        if (request.operationType() != OperationType.DELETE) {
+            require(request.organizationGuid(), "organization_guid");
+            require(request.spaceGuid(), "space_guid");
+        }
+        require(request.broker(), "broker");
+        require(request.broker().url(), "broker.url");
+        require(request.broker().username(), "broker.username");
+        require(request.broker().sealedPassword(), "broker.sealed_password");
+    }
+
+    private static void require(Object value, String field) {
+        if (value == null || value instanceof String text && text.isBlank()) {
+            throw new IllegalArgumentException("the request has no " + field);
+        }
+    }
+
+    /** The call that starts an operation: provision, update or deprovision. */
+    public OsbCall start(ProvisioningRequested request, String requestIdentity) {
+        return switch (request.operationType()) {
+            case CREATE -> provision(request, requestIdentity);
+            case UPDATE -> update(request, requestIdentity);
+            case DELETE -> deprovision(request, requestIdentity);
+        };
+    }
+
+    OsbCall provision(ProvisioningRequested request, String requestIdentity) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("service_id", request.serviceId());
+        body.put("plan_id", request.planId());
+        body.put("organization_guid", request.organizationGuid());
+        body.put("space_guid", request.spaceGuid());
+        body.put("context", context(request));
+        putIfPresent(body, "parameters", request.parameters());
+        putIfPresent(body, "maintenance_info", request.maintenanceInfo());
+        return new OsbCall(OsbEndpoint.PROVISION, "PUT", instancePath(request), "accepts_incomplete=true",
+                mapper.writeValueAsBytes(body), requestIdentity, request.originatingUserId());
+    }
+
+    OsbCall update(ProvisioningRequested request, String requestIdentity) {
+        Map<String, Object> previous = new LinkedHashMap<>();
+        putIfPresent(previous, "plan_id", request.previousPlanId());
+        previous.put("service_id", request.serviceId());
+        previous.put("organization_id", request.organizationGuid());
+        previous.put("space_id", request.spaceGuid());
+
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("service_id", request.serviceId());
+        body.put("plan_id", request.planId());
+        putIfPresent(body, "parameters", request.parameters());
+        body.put("context", context(request));
+        body.put("previous_values", previous);
+        putIfPresent(body, "maintenance_info", request.maintenanceInfo());
+        return new OsbCall(OsbEndpoint.UPDATE, "PATCH", instancePath(request), "accepts_incomplete=true",
+                mapper.writeValueAsBytes(body), requestIdentity, request.originatingUserId());
+    }
+
+    OsbCall deprovision(ProvisioningRequested request, String requestIdentity) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("service_id", request.serviceId());
+        query.put("plan_id", request.planId());
+        query.put("accepts_incomplete", "true");
+        return new OsbCall(OsbEndpoint.DEPROVISION, "DELETE", instancePath(request), query(query), null,
+                requestIdentity, request.originatingUserId());
+    }
+
+    /**
+     * The poll of an asynchronous operation. During a plan change the broker still knows the instance by
+     * its old plan, so the old plan is sent (OSB: "the ID of the plan prior to the update").
+     */
+    public OsbCall lastOperation(ProvisioningRequested request, String brokerOperation, String requestIdentity) {
+        boolean planChange = request.operationType() == OperationType.UPDATE && request.previousPlanId() != null;
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("service_id", request.serviceId());
+        query.put("plan_id", planChange ? request.previousPlanId() : request.planId());
+        query.put("operation", brokerOperation);
+        return new OsbCall(OsbEndpoint.LAST_OPERATION, "GET", instancePath(request) + "/last_operation", query(query),
+                null, requestIdentity, request.originatingUserId());
+    }
+
+    private static Map<String, Object> context(ProvisioningRequested request) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("platform", "cloudfoundry");
+        context.put("organization_guid", request.organizationGuid());
+        putIfPresent(context, "organization_name", request.organizationName());
+        context.put("space_guid", request.spaceGuid());
+        putIfPresent(context, "space_name", request.spaceName());
+        putIfPresent(context, "instance_name", request.instanceName());
+        return context;
+    }
+
+    private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    private static String instancePath(ProvisioningRequested request) {
+        return INSTANCES + encode(request.instanceGuid());
+    }
+
+    private static String query(Map<String, String> parameters) {
+        StringJoiner query = new StringJoiner("&");
+        parameters.forEach((name, value) -> {
+            if (value != null) {
+                query.add(encode(name) + "=" + encode(value));
+            }
+        });
+        return query.toString();
+    }
+
+    /**
+     * Percent-encoding as RFC 3986 wants it: {@link URLEncoder} writes a space as {@code +}, which some
+     * servers keep as a plus; a literal plus is already {@code %2B} at that point, so the swap is safe.
+     */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,26 @@
+package io.provisioner.worker.broker;
+
+/** The broker endpoints the worker calls, named as they appear in metrics. */
+public enum OsbEndpoint {
+    PROVISION("provision", true),
+    UPDATE("update", true),
+    DEPROVISION("deprovision", true),
+    /** Not retried in place: the poll schedule is its retry (one retry layer per failure kind). */
+    LAST_OPERATION("last_operation", false);
+
+    private final String tag;
+    private final boolean retriedInPlace;
+
+    OsbEndpoint(String tag, boolean retriedInPlace) {
+        this.tag = tag;
+        this.retriedInPlace = retriedInPlace;
+    }
+
+    public String tag() {
+        return tag;
+    }
+
+    boolean retriedInPlace() {
+        return retriedInPlace;
+    }
+}

@@ -1,0 +1,55 @@
+package io.provisioner.worker.request;
+
+import io.provisioner.schemas.Topics;
+
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
+
+import tools.jackson.core.JacksonException;
+
+/**
+ * The request listener's container: its concurrency, and the error policy for records whose handling
+ * throws. Broker failures never throw (they become failed statuses); what throws is a record that
+ * cannot be decoded (parked at once) or Kafka refusing a send (handled again a few times, then parked).
+ */
+@Configuration(proxyBeanMethods = false)
+class RequestListenerConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestListenerConfiguration.class);
+
+    /** Replaces Boot's default factory, keeping everything Boot configures from {@code spring.kafka.listener}. */
+    @Bean
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> kafkaListenerContainerFactory(
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<String, byte[]> consumerFactory,
+            KafkaTemplate<String, byte[]> kafka, RequestSettings settings) {
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        configurer.configure((ConcurrentKafkaListenerContainerFactory) factory, (ConsumerFactory) consumerFactory);
+        factory.setConcurrency(settings.concurrency());
+        factory.setCommonErrorHandler(errorHandler(kafka, settings));
+        return factory;
+    }
+
+    static DefaultErrorHandler errorHandler(KafkaTemplate<String, byte[]> kafka, RequestSettings settings) {
+        // The dead-letter topic has as many partitions as its source, so the record keeps its partition.
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(kafka,
+                (record, exception) -> new TopicPartition(record.topic() + Topics.DEAD_LETTER_SUFFIX, record.partition()));
+        DefaultErrorHandler handler = new DefaultErrorHandler((record, exception) -> {
+            log.error("request record {}-{}@{} cannot be handled, sending it to the dead-letter topic: {}",
+                    record.topic(), record.partition(), record.offset(), exception.getMessage());
+            recoverer.accept(record, exception);
+        }, new FixedBackOff(settings.redeliveryBackoff().toMillis(), settings.redeliveries()));
+        handler.addNotRetryableExceptions(IllegalArgumentException.class, JacksonException.class);
+        return handler;
+    }
+}

@@ -1,0 +1,104 @@
+package io.provisioner.worker.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+import io.provisioner.schemas.BrokerEndpoint;
+import io.provisioner.schemas.OperationType;
+import io.provisioner.schemas.ProvisioningRequested;
+
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class OsbCallsTest {
+
+    private static final JsonMapper mapper = JsonMapper.shared();
+    private final OsbCalls calls = new OsbCalls(mapper);
+
+    private static ProvisioningRequested request(OperationType type, String previousPlan, Map<String, Object> parameters,
+            Map<String, Object> maintenanceInfo) {
+        return new ProvisioningRequested("op-1", type, "inst-1", "my-db", "svc", "plan-new", previousPlan, "org-1",
+                "my-org", "space-1", "my-space", parameters, maintenanceInfo,
+                new BrokerEndpoint("b-1", "broker", "http://broker", "user", "v1:sealed"), null, null, Instant.EPOCH);
+    }
+
+    private static JsonNode body(OsbCall call) {
+        return mapper.readTree(new String(call.body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void provisionIsAPutWithTheFullBody() {
+        OsbCall call = calls.start(request(OperationType.CREATE, null, Map.of("a", 1), Map.of("version", "2.0.0")), "rid");
+        assertThat(call.method()).isEqualTo("PUT");
+        assertThat(call.path()).isEqualTo("/v2/service_instances/inst-1");
+        assertThat(call.query()).isEqualTo("accepts_incomplete=true");
+        assertThat(call.endpoint()).isEqualTo(OsbEndpoint.PROVISION);
+        assertThat(call.originatingUserId()).isNull();
+        assertThat(body(call)).isEqualTo(mapper.readTree("""
+                {"service_id":"svc","plan_id":"plan-new","organization_guid":"org-1","space_guid":"space-1",
+                 "context":{"platform":"cloudfoundry","organization_guid":"org-1","organization_name":"my-org",
+                            "space_guid":"space-1","space_name":"my-space","instance_name":"my-db"},
+                 "parameters":{"a":1},"maintenance_info":{"version":"2.0.0"}}"""));
+    }
+
+    @Test
+    void provisionLeavesOutWhatIsNotThere() {
+        JsonNode body = body(calls.start(request(OperationType.CREATE, null, null, null), "rid"));
+        assertThat(body.has("parameters")).isFalse();
+        assertThat(body.has("maintenance_info")).isFalse();
+    }
+
+    @Test
+    void updateIsAPatchWithPreviousValues() {
+        OsbCall call = calls.start(request(OperationType.UPDATE, "plan-old", Map.of("b", true), null), "rid");
+        assertThat(call.method()).isEqualTo("PATCH");
+        assertThat(call.query()).isEqualTo("accepts_incomplete=true");
+        assertThat(body(call)).isEqualTo(mapper.readTree("""
+                {"service_id":"svc","plan_id":"plan-new","parameters":{"b":true},
+                 "context":{"platform":"cloudfoundry","organization_guid":"org-1","organization_name":"my-org",
+                            "space_guid":"space-1","space_name":"my-space","instance_name":"my-db"},
+                 "previous_values":{"plan_id":"plan-old","service_id":"svc","organization_id":"org-1","space_id":"space-1"}}"""));
+    }
+
+    @Test
+    void deprovisionIsADeleteWithIdsInTheQuery() {
+        OsbCall call = calls.start(request(OperationType.DELETE, null, null, null), "rid");
+        assertThat(call.method()).isEqualTo("DELETE");
+        assertThat(call.body()).isNull();
+        assertThat(call.query()).isEqualTo("service_id=svc&plan_id=plan-new&accepts_incomplete=true");
+    }
+
+    @Test
+    void lastOperationEncodesTheOperationExactly() {
+        OsbCall call = calls.lastOperation(request(OperationType.CREATE, null, null, null), "a b/c&d=e+f%", "rid");
+        assertThat(call.path()).isEqualTo("/v2/service_instances/inst-1/last_operation");
+        assertThat(call.query()).isEqualTo("service_id=svc&plan_id=plan-new&operation=a%20b%2Fc%26d%3De%2Bf%25");
+    }
+
+    @Test
+    void lastOperationDuringAPlanChangeNamesThePreviousPlan() {
+        OsbCall call = calls.lastOperation(request(OperationType.UPDATE, "plan-old", null, null), "op", "rid");
+        assertThat(call.query()).isEqualTo("service_id=svc&plan_id=plan-old&operation=op");
+    }
+
+    @Test
+    void lastOperationWithoutAnOperationLeavesItOut() {
+        OsbCall call = calls.lastOperation(request(OperationType.CREATE, null, null, null), null, "rid");
+        assertThat(call.query()).isEqualTo("service_id=svc&plan_id=plan-new");
+    }
+
+    @Test
+    void incompleteRequestsAreRefused() {
+        ProvisioningRequested noPlan = new ProvisioningRequested("op-1", OperationType.CREATE, "inst-1", null, "svc", null,
+                null, "org-1", null, "space-1", null, null, null,
+                new BrokerEndpoint("b-1", "broker", "http://broker", "user", "v1:sealed"), null, null, null);
+        assertThatThrownBy(() -> OsbCalls.checkComplete(noPlan))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("the request has no plan_id");
+    }
+}
