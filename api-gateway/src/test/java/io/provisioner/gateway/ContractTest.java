@@ -422,6 +422,18 @@ class ContractTest extends GatewayTestBase {
     }
 
     @Test
+    void aCreateSentTheWayCloudControllersDocsSendItWorks() {
+        // The v2 docs' curl sends the JSON body as application/x-www-form-urlencoded.
+        String name = newName();
+        Answer created = send("POST", "/v2/service_instances?accepts_incomplete=true", json(Map.of("name", name,
+                "space_guid", spaceGuid("test-space"), "service_plan_guid", planGuid(CatalogBroker.SYNC_PLAN_ID))),
+                "application/x-www-form-urlencoded");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().at("/entity/name").asString()).isEqualTo(name);
+        assertThat(created.json().at("/entity/last_operation/state").asString()).isEqualTo("in progress");
+    }
+
+    @Test
     void wrongMethodsAndUnknownRoutesAreNotFound() {
         assertError(send("PATCH", "/v2/service_instances", "{}"), 404, "CF-NotFound", 10000);
         assertError(get("/v2/apps"), 404, "CF-NotFound", 10000);

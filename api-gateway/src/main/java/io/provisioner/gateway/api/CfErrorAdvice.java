@@ -42,7 +42,7 @@ class CfErrorAdvice {
     @ExceptionHandler({HttpMessageNotReadableException.class, HttpMediaTypeException.class})
     ResponseEntity<ErrorBody> unreadable(Exception e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RequestSizeLimit.TooLarge) {
+            if (cause instanceof RequestGuard.TooLarge) {
                 return answer(CfError.REQUEST_TOO_LARGE, cause.getMessage());
             }
         }
@@ -54,7 +54,7 @@ class CfErrorAdvice {
         return answer(CfError.BAD_QUERY_PARAMETER, "The query parameter is invalid: " + e.getMessage());
     }
 
-    @ExceptionHandler({MaxUploadSizeExceededException.class, RequestSizeLimit.TooLarge.class})
+    @ExceptionHandler({MaxUploadSizeExceededException.class, RequestGuard.TooLarge.class})
     ResponseEntity<ErrorBody> tooLarge(Exception e) {
         return answer(CfError.REQUEST_TOO_LARGE, "The request body is too large");
     }

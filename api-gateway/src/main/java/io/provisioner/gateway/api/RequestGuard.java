@@ -16,15 +16,22 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies over a size limit with 413 in the CF envelope: at once when the declared
- * length is too big, and while reading when a body without a length grows past it.
+ * Shapes every request the way Cloud Controller reads it:
+ * <ul>
+ * <li>bodies over a size limit are refused with 413 in the CF envelope: at once when the declared
+ * length is too big, and while reading when a body without a length grows past it;</li>
+ * <li>parameters come from the query string only. Cloud Controller's own documented curl sends a JSON
+ * body as {@code application/x-www-form-urlencoded}; the servlet container would otherwise parse that
+ * body as form fields and the JSON would be gone;</li>
+ * <li>a Content-Type that is a form, a wildcard or unparseable is treated as absent.</li>
+ * </ul>
  */
 @Component
-class RequestSizeLimit extends OncePerRequestFilter {
+class RequestGuard extends OncePerRequestFilter {
 
     private final long limit;
 
-    RequestSizeLimit(@Value("${provisioner.gateway.max-request-bytes:1048576}") long limit) {
+    RequestGuard(@Value("${provisioner.gateway.max-request-bytes:1048576}") long limit) {
         this.limit = limit;
     }
 
@@ -50,7 +57,8 @@ class RequestSizeLimit extends OncePerRequestFilter {
                     + error.errorCode() + "\",\"code\":" + error.code() + "}").getBytes(StandardCharsets.UTF_8));
             return;
         }
-        chain.doFilter(new Limited(request, limit, usableContentType(request.getContentType())), response);
+        chain.doFilter(new Limited(request, limit, usableContentType(request.getContentType()),
+                queryParameters(request.getQueryString())), response);
     }
 
     /**
@@ -64,21 +72,75 @@ class RequestSizeLimit extends OncePerRequestFilter {
         }
         try {
             org.springframework.http.MediaType type = org.springframework.http.MediaType.parseMediaType(contentType);
-            return !type.isWildcardType() && !type.isWildcardSubtype();
+            return !type.isWildcardType() && !type.isWildcardSubtype()
+                    && !type.isCompatibleWith(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+                    && !type.isCompatibleWith(org.springframework.http.MediaType.MULTIPART_FORM_DATA);
         } catch (IllegalArgumentException e) {
             return false;
+        }
+    }
+
+    /** The query string's parameters, decoded; the body is never read for them. */
+    static java.util.Map<String, String[]> queryParameters(String query) {
+        java.util.Map<String, java.util.List<String>> collected = new java.util.LinkedHashMap<>();
+        if (query != null && !query.isEmpty()) {
+            for (String pair : query.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                collected.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(value);
+            }
+        }
+        java.util.Map<String, String[]> parameters = new java.util.LinkedHashMap<>();
+        collected.forEach((k, v) -> parameters.put(k, v.toArray(String[]::new)));
+        return java.util.Collections.unmodifiableMap(parameters);
+    }
+
+    private static String decode(String text) {
+        try {
+            return java.net.URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // A broken escape is kept as sent; the handler answers it like any unknown value.
+            return text;
         }
     }
 
     private static final class Limited extends HttpServletRequestWrapper {
         private final long limit;
         private final boolean keepContentType;
+        private final java.util.Map<String, String[]> parameters;
         private ServletInputStream stream;
 
-        Limited(HttpServletRequest request, long limit, boolean keepContentType) {
+        Limited(HttpServletRequest request, long limit, boolean keepContentType,
+                java.util.Map<String, String[]> parameters) {
             super(request);
             this.limit = limit;
             this.keepContentType = keepContentType;
+            this.parameters = parameters;
+        }
+
+        @Override
+        public String getParameter(String name) {
+            String[] values = parameters.get(name);
+            return values == null ? null : values[0];
+        }
+
+        @Override
+        public java.util.Map<String, String[]> getParameterMap() {
+            return parameters;
+        }
+
+        @Override
+        public java.util.Enumeration<String> getParameterNames() {
+            return java.util.Collections.enumeration(parameters.keySet());
+        }
+
+        @Override
+        public String[] getParameterValues(String name) {
+            return parameters.get(name);
         }
 
         @Override

@@ -1,0 +1,192 @@
+package io.provisioner.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.provisioner.gateway.GatewayApplication;
+import io.provisioner.local.kafka.LocalKafkaBroker;
+import io.provisioner.samplebroker.SampleBrokerApplication;
+import io.provisioner.schemas.SecretSealer;
+import io.provisioner.worker.WorkerApplication;
+
+/**
+ * The whole system in one JVM: a Kafka broker keeping its log in the data folder, the sample broker,
+ * the worker and the gateway (H2 file database in the data folder unless a database URL is given),
+ * each its own Spring application. Started in dependency order, so once the gateway answers, the
+ * stack can serve; closed in reverse.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+    /** Auto-configurations the apps without a database must not pick up from the shared classpath. */
+    private static final String NO_DATABASE = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+            + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration";
+    private static final String NO_KAFKA = "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration";
+
+    static final String SAMPLE_BROKER_USERNAME = "broker";
+    static final String SAMPLE_BROKER_PASSWORD = "broker-secret";
+
+    private final LocalSettings settings;
+    private final String secretKey;
+    private LocalKafkaBroker kafka;
+    private ConfigurableApplicationContext sampleBroker;
+    private ConfigurableApplicationContext worker;
+    private ConfigurableApplicationContext gateway;
+
+    private LocalStack(LocalSettings settings) {
+        this.settings = settings;
+        this.secretKey = secretKey(settings.dataDir());
+    }
+
+    public static LocalStack start(LocalSettings settings) {
+        LocalStack stack = new LocalStack(settings);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        long started = System.nanoTime();
+        quietKafkaLogs();
+        kafka = LocalKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.kafkaPort(),
+                settings.kafkaControllerPort(), 3);
+        sampleBroker = SampleBrokerApplication.builder().run(args(
+                "--server.port=" + settings.sampleBrokerPort(),
+                "--sample-broker.data-dir=" + settings.dataDir().resolve("sample-broker"),
+                "--sample-broker.username=" + SAMPLE_BROKER_USERNAME,
+                "--sample-broker.password=" + SAMPLE_BROKER_PASSWORD,
+                "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_KAFKA));
+        startWorker();
+        List<String> gatewayArgs = new ArrayList<>(List.of(
+                "--server.port=" + settings.gatewayPort(),
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--provisioner.gateway.secret-key=" + secretKey,
+                "--provisioner.catalog.seed.organization=local-org",
+                "--provisioner.catalog.seed.space=local-space",
+                "--provisioner.catalog.seed.brokers[0].name=sample-broker",
+                "--provisioner.catalog.seed.brokers[0].url=" + sampleBrokerUrl(),
+                "--provisioner.catalog.seed.brokers[0].username=" + SAMPLE_BROKER_USERNAME,
+                "--provisioner.catalog.seed.brokers[0].password=" + SAMPLE_BROKER_PASSWORD));
+        if (settings.databaseUrl() == null || settings.databaseUrl().isBlank()) {
+            gatewayArgs.add("--spring.datasource.url=" + settings.h2Url());
+            gatewayArgs.add("--spring.datasource.username=sa");
+            gatewayArgs.add("--spring.datasource.password=");
+        } else {
+            gatewayArgs.add("--spring.datasource.url=" + settings.databaseUrl());
+            gatewayArgs.add("--spring.datasource.username=" + settings.databaseUser());
+            gatewayArgs.add("--spring.datasource.password=" + settings.databasePassword());
+        }
+        gateway = GatewayApplication.builder().run(args(gatewayArgs.toArray(String[]::new)));
+        log.info("Provisioner is up in {} ms: API {} (sample broker {}, Kafka {}, data in {})",
+                (System.nanoTime() - started) / 1_000_000, gatewayUrl(), sampleBrokerUrl(), kafka.bootstrapServers(),
+                settings.dataDir());
+    }
+
+    /** The Kafka broker starts before any Spring app has set log levels; keep its chatter down. */
+    private static void quietKafkaLogs() {
+        LoggingSystem logging = LoggingSystem.get(LocalStack.class.getClassLoader());
+        for (String logger : List.of("kafka", "org.apache.kafka", "state.change.logger")) {
+            logging.setLogLevel(logger, LogLevel.WARN);
+        }
+    }
+
+    private void startWorker() {
+        worker = WorkerApplication.builder().run(args(
+                "--server.port=" + settings.workerPort(),
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--provisioner.worker.secret-key=" + secretKey,
+                "--spring.autoconfigure.exclude=" + NO_DATABASE));
+    }
+
+    private static String[] args(String... specific) {
+        List<String> all = new ArrayList<>(List.of(specific));
+        all.add("--spring.main.banner-mode=off");
+        all.add("--logging.level.kafka=WARN");
+        all.add("--logging.level.org.apache.kafka=WARN");
+        all.add("--logging.level.state.change.logger=WARN");
+        return all.toArray(String[]::new);
+    }
+
+    /** Stops the worker and starts a new one, as a crash and restart would; in-flight work resumes. */
+    public void restartWorker() {
+        worker.close();
+        startWorker();
+    }
+
+    public void stopWorker() {
+        worker.close();
+    }
+
+    public void startWorkerAgain() {
+        startWorker();
+    }
+
+    public String gatewayUrl() {
+        return "http://127.0.0.1:" + port(gateway);
+    }
+
+    public String sampleBrokerUrl() {
+        return "http://127.0.0.1:" + port(sampleBroker);
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    private static String port(ConfigurableApplicationContext context) {
+        return context.getEnvironment().getProperty("local.server.port");
+    }
+
+    /**
+     * The key sealing broker passwords is generated on the first run and kept in the data folder, so
+     * that a restarted stack can still open what it sealed before.
+     */
+    private static String secretKey(Path dataDir) {
+        String fromEnvironment = System.getenv("PROVISIONER_SECRET_KEY");
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment;
+        }
+        Path file = dataDir.resolve("secret.key");
+        try {
+            Files.createDirectories(dataDir);
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.US_ASCII).trim();
+            }
+            String key = SecretSealer.newKey();
+            Files.writeString(file, key, StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the secret key in " + file, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable part : new AutoCloseable[] {gateway, worker, sampleBroker, kafka}) {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    log.warn("closing {} failed: {}", part.getClass().getSimpleName(), e.getMessage());
+                }
+            }
+        }
+    }
+}

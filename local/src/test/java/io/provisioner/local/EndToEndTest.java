@@ -1,0 +1,116 @@
+package io.provisioner.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole system as the local run starts it: a real Kafka broker, the gateway on a real database
+ * (H2, or PostgreSQL when PROVISIONER_DB_URL is set), the worker, and the sample broker over HTTP.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EndToEndTest {
+
+    private LocalStack stack;
+    private StackClient client;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "e2e-");
+        stack = LocalStack.start(LocalSettings.ephemeral(data, System.getenv()));
+        client = new StackClient(stack.gatewayUrl());
+    }
+
+    @AfterAll
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private List<JsonNode> brokerRequests(String instanceGuid) {
+        List<JsonNode> mine = new ArrayList<>();
+        for (JsonNode request : client.call("GET", stack.sampleBrokerUrl() + "/admin/requests", null).body()) {
+            if (request.get("path").asString().contains(instanceGuid)) {
+                mine.add(request);
+            }
+        }
+        return mine;
+    }
+
+    @Test
+    void aSynchronousPlanSucceeds() {
+        String guid = client.create("sync-" + UUID.randomUUID(), StackClient.SYNC_PLAN, null);
+
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                client.lastOperation(guid).get("state").asString().equals("succeeded"));
+        List<JsonNode> calls = brokerRequests(guid);
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0).get("method").asString()).isEqualTo("PUT");
+        assertThat(calls.get(0).at("/headers/x-broker-api-version").asString()).isEqualTo("2.17");
+        assertThat(calls.get(0).at("/body/context/platform").asString()).isEqualTo("cloudfoundry");
+    }
+
+    @Test
+    void anAsynchronousPlanSucceedsAfterPolling() {
+        String guid = client.create("async-" + UUID.randomUUID(), StackClient.ASYNC_PLAN,
+                Map.of("sample_broker", Map.of("delay_ms", 1500)));
+
+        assertThat(client.lastOperation(guid).get("state").asString()).isEqualTo("in progress");
+        await().atMost(Duration.ofMillis(1500 + 3000)).until(() ->
+                client.lastOperation(guid).get("state").asString().equals("succeeded"));
+        assertThat(brokerRequests(guid)).extracting(r -> r.get("path").asString())
+                .contains("/v2/service_instances/" + guid + "/last_operation");
+    }
+
+    @Test
+    void aFailingPlanEndsFailedWithTheBrokersMessage() {
+        String guid = client.create("failing-" + UUID.randomUUID(), StackClient.FAILING_PLAN, null);
+
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                client.lastOperation(guid).get("state").asString().equals("failed"));
+        assertThat(client.lastOperation(guid).get("description").asString())
+                .contains("The sample broker was told to fail this plan");
+    }
+
+    @Test
+    void aBrokerRefusalEndsFailedNamingItsStatusAndMessage() {
+        String guid = client.create("refused-" + UUID.randomUUID(), StackClient.SYNC_PLAN,
+                Map.of("sample_broker", Map.of("fail_status", 400, "fail_error", "QuotaExceeded",
+                        "fail_description", "the space has no database quota left")));
+
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                client.lastOperation(guid).get("state").asString().equals("failed"));
+        assertThat(client.lastOperation(guid).get("description").asString())
+                .contains("the space has no database quota left").contains("400");
+    }
+
+    @Test
+    void aWorkerRestartedInTheMiddleOfAnAsynchronousOperationStillFinishesIt() {
+        String guid = client.create("restart-" + UUID.randomUUID(), StackClient.ASYNC_PLAN,
+                Map.of("sample_broker", Map.of("delay_ms", 2500)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> brokerRequests(guid).stream()
+                .anyMatch(r -> r.get("method").asString().equals("PUT")));
+
+        stack.stopWorker();
+        stack.startWorkerAgain();
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                client.lastOperation(guid).get("state").asString().equals("succeeded"));
+        assertThat(brokerRequests(guid).stream().filter(r -> r.get("method").asString().equals("PUT")))
+                .as("the provision itself is not sent twice").hasSize(1);
+    }
+}
