@@ -11,13 +11,13 @@ import com.sun.net.httpserver.HttpServer;
  * A real HTTP endpoint answering {@code GET /v2/catalog} like a broker (basic auth {@code user:pass}),
  * for the gateway's own tests; the end-to-end tests use the sample broker.
  */
-final class CatalogBroker {
+public final class CatalogBroker {
 
-    static final String SERVICE_ID = "svc-1";
-    static final String SYNC_PLAN_ID = "plan-sync";
-    static final String ASYNC_PLAN_ID = "plan-async";
-    static final String FIXED_PLAN_ID = "plan-fixed";
-    static final String OTHER_FIXED_PLAN_ID = "plan-fixed-2";
+    public static final String SERVICE_ID = "svc-1";
+    public static final String SYNC_PLAN_ID = "plan-sync";
+    public static final String ASYNC_PLAN_ID = "plan-async";
+    public static final String FIXED_PLAN_ID = "plan-fixed";
+    public static final String OTHER_FIXED_PLAN_ID = "plan-fixed-2";
 
     static final String CATALOG = """
             {"services": [

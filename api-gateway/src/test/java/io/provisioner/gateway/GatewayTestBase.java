@@ -35,10 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
         "provisioner.catalog.seed.space=test-space",
         "provisioner.status.group-id=gateway-test"})
 @EmbeddedKafka(partitions = 2)
-abstract class GatewayTestBase {
+public abstract class GatewayTestBase {
 
-    static final CatalogBroker BROKER = CatalogBroker.start();
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    protected static final CatalogBroker BROKER = CatalogBroker.start();
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @DynamicPropertySource
@@ -50,18 +50,18 @@ abstract class GatewayTestBase {
     }
 
     @LocalServerPort
-    int port;
+    protected int port;
     @Autowired
-    JdbcClient jdbc;
+    protected JdbcClient jdbc;
     @Autowired
-    EmbeddedKafkaBroker embeddedKafka;
+    protected EmbeddedKafkaBroker embeddedKafka;
     @Autowired
-    org.springframework.kafka.core.KafkaTemplate<String, byte[]> kafka;
+    protected org.springframework.kafka.core.KafkaTemplate<String, byte[]> kafka;
 
     private final io.provisioner.schemas.EventCodec codec = new io.provisioner.schemas.EventCodec();
 
     /** Plays the worker: reports a state of an operation on provisioning.status. */
-    void status(String guid, String operationId, io.provisioner.schemas.OperationType type,
+    protected void status(String guid, String operationId, io.provisioner.schemas.OperationType type,
             io.provisioner.schemas.OperationState state, long sequence, String description) {
         var event = new io.provisioner.schemas.OperationStatusChanged(operationId, type, guid, state, description,
                 "https://dashboard.example.com/" + guid, null, sequence, "rid", java.time.Instant.now());
@@ -70,25 +70,25 @@ abstract class GatewayTestBase {
                 event))).join();
     }
 
-    record Answer(int status, String body, HttpResponse<String> raw) {
-        JsonNode json() {
+    public record Answer(int status, String body, HttpResponse<String> raw) {
+        public JsonNode json() {
             return JSON.readTree(body);
         }
 
-        String errorCode() {
+        public String errorCode() {
             return json().get("error_code").asString();
         }
 
-        int code() {
+        public int code() {
             return json().get("code").asInt();
         }
     }
 
-    Answer send(String method, String path, String body) {
+    protected Answer send(String method, String path, String body) {
         return send(method, path, body, "application/json");
     }
 
-    Answer send(String method, String path, String body, String contentType) {
+    protected Answer send(String method, String path, String body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -107,39 +107,39 @@ abstract class GatewayTestBase {
         }
     }
 
-    Answer get(String path) {
+    protected Answer get(String path) {
         return send("GET", path, null);
     }
 
-    String json(Object value) {
+    protected String json(Object value) {
         return JSON.writeValueAsString(value);
     }
 
-    long count(String table) {
+    protected long count(String table) {
         return jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single();
     }
 
-    String spaceGuid(String name) {
+    protected String spaceGuid(String name) {
         return get("/v2/spaces?q=name:" + name).json().at("/resources/0/metadata/guid").asString();
     }
 
-    String planGuid(String brokerPlanId) {
+    protected String planGuid(String brokerPlanId) {
         return get("/v2/service_plans?q=unique_id:" + brokerPlanId).json().at("/resources/0/metadata/guid").asString();
     }
 
     /** Creates an instance on the async plan in test-space; returns the create answer. */
-    Answer create(String name) {
+    protected Answer create(String name) {
         return send("POST", "/v2/service_instances?accepts_incomplete=true", json(Map.of(
                 "name", name, "space_guid", spaceGuid("test-space"),
                 "service_plan_guid", planGuid(CatalogBroker.ASYNC_PLAN_ID),
                 "parameters", Map.of("size", "large"), "tags", new String[] {"a", "b"})));
     }
 
-    String newName() {
+    protected String newName() {
         return "db-" + UUID.randomUUID();
     }
 
-    String operationId(String guid) {
+    protected String operationId(String guid) {
         return jdbc.sql("SELECT operation_id FROM service_instances WHERE guid = ?").param(guid)
                 .query(String.class).single();
     }

@@ -48,17 +48,17 @@ class ServiceInstanceStore {
         this.jdbc = jdbc;
     }
 
-    void insert(ServiceInstanceRecord r) {
+    void insert(ServiceInstanceRecord r, OffsetDateTime deadline) {
         jdbc.sql("""
                 INSERT INTO service_instances (guid, name, space_guid, service_plan_guid, parameters, tags,
                   dashboard_url, maintenance_info, operation_id, operation_type, operation_state,
                   operation_description, operation_sequence, operation_created_at, operation_updated_at,
-                  created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)""")
+                  operation_deadline, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)""")
                 .params(r.guid(), r.name(), r.spaceGuid(), r.planGuid(), r.parameters(), r.tags(), r.dashboardUrl(),
                         r.maintenanceInfo(), r.operationId(), r.operationType().wire(), r.operationState().wire(),
-                        r.operationDescription(), r.operationCreatedAt(), r.operationUpdatedAt(), r.createdAt(),
-                        r.updatedAt())
+                        r.operationDescription(), r.operationCreatedAt(), r.operationUpdatedAt(), deadline,
+                        r.createdAt(), r.updatedAt())
                 .update();
     }
 
@@ -89,15 +89,16 @@ class ServiceInstanceStore {
 
     /** Starts a new operation; what it changes at the broker waits in the pending columns. */
     void startOperation(String guid, String operationId, OperationType type, String pendingPlanGuid,
-            String pendingParameters, String pendingMaintenanceInfo, OffsetDateTime now) {
+            String pendingParameters, String pendingMaintenanceInfo, OffsetDateTime now, OffsetDateTime deadline) {
         jdbc.sql("""
                 UPDATE service_instances
                 SET operation_id = ?, operation_type = ?, operation_state = 'in progress', operation_description = '',
                     operation_sequence = 0, operation_created_at = ?, operation_updated_at = ?, broker_operation = NULL,
-                    pending_plan_guid = ?, pending_parameters = ?, pending_maintenance_info = ?, updated_at = ?
+                    pending_plan_guid = ?, pending_parameters = ?, pending_maintenance_info = ?, updated_at = ?,
+                    operation_deadline = ?
                 WHERE guid = ?""")
                 .params(operationId, type.wire(), now, now, pendingPlanGuid, pendingParameters, pendingMaintenanceInfo,
-                        now, guid)
+                        now, deadline, guid)
                 .update();
     }
 
@@ -138,6 +139,15 @@ class ServiceInstanceStore {
                     return summary;
                 })
                 .list();
+    }
+
+    void failLost(String guid, String operationId, String description, OffsetDateTime now) {
+        jdbc.sql("""
+                UPDATE service_instances
+                SET operation_state = 'failed', operation_description = ?, operation_updated_at = ?, updated_at = ?,
+                    pending_plan_guid = NULL, pending_parameters = NULL, pending_maintenance_info = NULL
+                WHERE guid = ? AND operation_id = ? AND operation_state = 'in progress'""")
+                .params(description, now, now, guid, operationId).update();
     }
 
     void purge(String guid) {

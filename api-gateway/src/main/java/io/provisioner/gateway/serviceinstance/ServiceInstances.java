@@ -48,9 +48,13 @@ public class ServiceInstances {
     private final JsonMapper json;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final java.time.Duration defaultDeadline;
 
     ServiceInstances(CatalogStore catalog, ServiceInstanceStore store, OutboxWriter outbox,
-            TransactionTemplate transactions, JsonMapper json, Clock clock, MeterRegistry meters) {
+            TransactionTemplate transactions, JsonMapper json, Clock clock, MeterRegistry meters,
+            @org.springframework.beans.factory.annotation.Value("${provisioner.operations.default-deadline:24h}")
+            java.time.Duration defaultDeadline) {
+        this.defaultDeadline = defaultDeadline;
         this.catalog = catalog;
         this.store = store;
         this.outbox = outbox;
@@ -85,7 +89,7 @@ public class ServiceInstances {
                 OperationType.CREATE, OperationState.IN_PROGRESS, "", now, now, now, null);
         try {
             transactions.executeWithoutResult(tx -> {
-                store.insert(record);
+                store.insert(record, deadline(plan, now));
                 publish(operationId, OperationType.CREATE, guid, request.name(), plan, null, space,
                         request.parameters(), maintenance(plan.maintenanceInfo()), userId, now);
             });
@@ -144,7 +148,8 @@ public class ServiceInstances {
                 PlanTarget target = newPlan == null ? currentPlan : newPlan;
                 store.startOperation(guid, operationId, OperationType.UPDATE, newPlan == null ? null : newPlan.planGuid(),
                         change.parameters() == null ? null : json.writeValueAsString(change.parameters()),
-                        maintenanceChanged ? json.writeValueAsString(change.maintenanceInfo()) : null, now);
+                        maintenanceChanged ? json.writeValueAsString(change.maintenanceInfo()) : null, now,
+                        deadline(target, now));
                 SpaceTarget space = catalog.spaceTarget(current.spaceGuid()).orElseThrow();
                 publish(operationId, OperationType.UPDATE, guid, name, target, currentPlan.planId(), space,
                         change.parameters(), maintenanceChanged ? change.maintenanceInfo()
@@ -171,8 +176,8 @@ public class ServiceInstances {
             requireAsync(acceptsIncomplete);
             OffsetDateTime now = now();
             String operationId = UUID.randomUUID().toString();
-            store.startOperation(guid, operationId, OperationType.DELETE, null, null, null, now);
             PlanTarget plan = catalog.planTarget(current.planGuid()).orElseThrow();
+            store.startOperation(guid, operationId, OperationType.DELETE, null, null, null, now, deadline(plan, now));
             SpaceTarget space = catalog.spaceTarget(current.spaceGuid()).orElseThrow();
             publish(operationId, OperationType.DELETE, guid, current.name(), plan, null, space, null, null, userId, now);
             return store.find(guid).orElseThrow();
@@ -197,6 +202,36 @@ public class ServiceInstances {
         return store.find(guid).orElseThrow(() -> notFound(guid));
     }
 
+    /**
+     * Fails an operation whose events never came, if it is still the current one and in progress. A
+     * create also gets orphan mitigation: a delete sent to the broker under an operation of its own,
+     * so its outcome does not touch the record (the failed create stays visible, as in Cloud Controller).
+     */
+    public boolean failLostOperation(String guid, String operationId, java.time.Duration grace) {
+        Boolean failed = transactions.execute(tx -> {
+            ServiceInstanceRecord current = store.lock(guid).orElse(null);
+            if (current == null || !current.operationId().equals(operationId)
+                    || current.operationState() != OperationState.IN_PROGRESS) {
+                return false;
+            }
+            OffsetDateTime now = now();
+            boolean create = current.operationType() == OperationType.CREATE;
+            String description = "The " + current.operationType().wire() + " did not finish: no word came from the "
+                    + "broker within the operation's deadline and a grace period of " + grace.toMinutes()
+                    + " minutes, so the platform gave up on it."
+                    + (create ? " The platform has asked the broker to delete anything it may have created." : "");
+            store.failLost(guid, operationId, description, now);
+            if (create) {
+                PlanTarget plan = catalog.planTarget(current.planGuid()).orElseThrow();
+                SpaceTarget space = catalog.spaceTarget(current.spaceGuid()).orElseThrow();
+                publish(UUID.randomUUID().toString(), OperationType.DELETE, guid, current.name(), plan, null, space,
+                        null, null, null, now);
+            }
+            return true;
+        });
+        return Boolean.TRUE.equals(failed);
+    }
+
     /** Applies a worker's status event; replays, stale operations and old steps change nothing. */
     public boolean applyStatus(OperationStatusChanged event) {
         OffsetDateTime now = now();
@@ -219,6 +254,12 @@ public class ServiceInstances {
                 plan.maximumPollingDuration(), userId, now.toInstant());
         outbox.append(Topics.REQUESTS,
                 EventEnvelope.of(EventTypes.PROVISIONING_REQUESTED, SOURCE, now.toInstant(), guid, event));
+    }
+
+    /** The plan's maximum_polling_duration, else the default the worker also applies. */
+    private OffsetDateTime deadline(PlanTarget plan, OffsetDateTime now) {
+        return plan.maximumPollingDuration() == null ? now.plus(defaultDeadline)
+                : now.plusSeconds(plan.maximumPollingDuration());
     }
 
     @SuppressWarnings("unchecked")
