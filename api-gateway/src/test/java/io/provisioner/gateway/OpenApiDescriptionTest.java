@@ -248,6 +248,7 @@ class OpenApiDescriptionTest extends GatewayTestBase {
         catalog();
         brokers();
         serviceInstances();
+        linksAndOperations();
         errorAnswers();
 
         Set<String> describedSuccesses = new TreeSet<>();
@@ -322,6 +323,21 @@ class OpenApiDescriptionTest extends GatewayTestBase {
                 "broker_url", "http://127.0.0.1:1", "auth_username", "user", "auth_password", "pass")), 502);
         check("POST", "/v2/service_brokers", json(Map.of("name", "x")), 400);
         check("PUT", "/v2/service_brokers/" + UUID.randomUUID(), "{}", 404);
+    }
+
+    private void linksAndOperations() {
+        JsonNode services = check("GET", "/v2/services?q=label:test-db", null, 200).json();
+        check("GET", "/v2/services/" + services.at("/resources/0/metadata/guid").asString() + "/service_plans", null, 200);
+        String org = check("GET", "/v2/organizations?q=name:test-org", null, 200).json()
+                .at("/resources/0/metadata/guid").asString();
+        check("GET", "/v2/organizations/" + org + "/spaces", null, 200);
+        check("GET", "/v2/service_plans/" + planGuid(CatalogBroker.ASYNC_PLAN_ID) + "/service_instances", null, 200);
+        var sent = kafka.send(io.provisioner.schemas.Topics.STATUS + io.provisioner.schemas.Topics.DEAD_LETTER_SUFFIX,
+                "no-such-instance", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).join();
+        check("GET", "/admin/dead-letters?topic=provisioning.status.dlt&limit=10", null, 200);
+        check("POST", "/admin/dead-letters/replay", json(Map.of("topic", "provisioning.status.dlt",
+                "partition", sent.getRecordMetadata().partition(), "offset", sent.getRecordMetadata().offset())), 200);
+        check("GET", "/admin/dead-letters?topic=provisioning.requests", null, 400);
     }
 
     private void serviceInstances() {

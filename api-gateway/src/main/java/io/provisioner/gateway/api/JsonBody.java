@@ -58,6 +58,17 @@ public final class JsonBody {
         return value;
     }
 
+    public long requiredLong(String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            throw parseError(field + " is required");
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw parseError(field + " must be a whole number");
+        }
+        return value.asLong();
+    }
+
     @SuppressWarnings("unchecked")
     public Map<String, Object> object(String field) {
         JsonNode value = root.get(field);

@@ -43,6 +43,9 @@ class ServiceController {
 
     private static final JsonMapper TAGS = JsonMapper.builder().build();
 
+    static final SqlList PLANS_OF_SERVICE = new SqlList(PLANS.select(), PLANS.from() + " AND p.service_guid = ?",
+            PLANS.columns(), PLANS.tieBreaker());
+
     private final JdbcClient jdbc;
     private final PlanViews plans;
 
@@ -63,6 +66,15 @@ class ServiceController {
         return jdbc.sql("SELECT " + SERVICES.select() + " FROM " + SERVICES.from() + " AND s.guid = ?").param(guid)
                 .query(ServiceController::serviceRow).optional()
                 .orElseThrow(() -> CfError.SERVICE_NOT_FOUND.exception("The service could not be found: " + guid));
+    }
+
+    @GetMapping("/v2/services/{guid}/service_plans")
+    Page<Resource<Map<String, Object>>> plansOfService(@PathVariable String guid, HttpServletRequest request) {
+        service(guid);
+        ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name", "unique_id"),
+                List.of("id", "name", "created_at"));
+        return PLANS_OF_SERVICE.page(jdbc, query, List.of(guid), "/v2/services/" + guid + "/service_plans", plans::row,
+                r -> r);
     }
 
     @GetMapping("/v2/service_plans")

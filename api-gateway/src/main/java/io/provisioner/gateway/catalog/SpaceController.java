@@ -40,6 +40,9 @@ class SpaceController {
             Map.of("name", "name", "organization_guid", "organization_guid", "created_at", "created_at", "id", "created_at"),
             "guid");
 
+    private static final SqlList IN_ORGANIZATION = new SqlList(LIST.select(), "spaces WHERE organization_guid = ?",
+            LIST.columns(), LIST.tieBreaker());
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
@@ -79,6 +82,18 @@ class SpaceController {
         ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name", "organization_guid"),
                 List.of("id", "name", "created_at"));
         return LIST.page(jdbc, query, List.of(), "/v2/spaces", SpaceController::row, r -> r);
+    }
+
+    @GetMapping("/v2/organizations/{guid}/spaces")
+    Page<Resource<Map<String, Object>>> inOrganization(@PathVariable String guid, HttpServletRequest request) {
+        boolean exists = jdbc.sql("SELECT COUNT(*) FROM organizations WHERE guid = ?").param(guid)
+                .query(Long.class).single() > 0;
+        if (!exists) {
+            throw CfError.ORGANIZATION_NOT_FOUND.exception("The organization could not be found: " + guid);
+        }
+        ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name"), List.of("id", "name", "created_at"));
+        return IN_ORGANIZATION.page(jdbc, query, List.of(guid), "/v2/organizations/" + guid + "/spaces",
+                SpaceController::row, r -> r);
     }
 
     @GetMapping("/v2/spaces/{guid}")

@@ -135,18 +135,36 @@ class OutboxRelay implements SmartLifecycle {
         thread.start();
     }
 
+    /**
+     * On shutdown: the web server stops taking requests first (its lifecycle phase is higher), then the
+     * relay finishes its batch and drains what the last requests wrote, for at most the send timeout.
+     * Whatever is left stays in the outbox for the next gateway: nothing is lost either way.
+     */
     @Override
     public void stop() {
         running = false;
         Thread t = thread;
-        if (t != null) {
-            wakeUp();
-            try {
-                t.join(settings.sendTimeout().toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (t == null) {
+            return;
         }
+        wakeUp();
+        try {
+            t.join(settings.sendTimeout().toMillis());
+            long until = System.nanoTime() + settings.sendTimeout().toNanos();
+            while (System.nanoTime() < until && relayOnce() > 0) {
+                log.info("drained outbox rows before shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("outbox not drained at shutdown; the rows wait for the next gateway: {}", e.getMessage());
+        }
+    }
+
+    /** Below the web server's phases, so it stops only after the server stopped taking requests. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
     }
 
     @Override

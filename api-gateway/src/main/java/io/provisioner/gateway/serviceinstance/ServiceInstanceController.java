@@ -147,6 +147,16 @@ class ServiceInstanceController {
         });
     }
 
+    @GetMapping("/v2/service_plans/{planGuid}/service_instances")
+    Page<Resource<ServiceInstanceView.Entity>> onPlan(@PathVariable String planGuid, HttpServletRequest request) {
+        plans.find(planGuid).orElseThrow(() -> CfError.SERVICE_PLAN_NOT_FOUND.exception(
+                "The service plan could not be found: " + planGuid));
+        ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name", "space_guid", "organization_guid"),
+                ServiceInstanceStore.ORDERS);
+        return store.listOnPlan(planGuid, query, "/v2/service_plans/" + planGuid + "/service_instances",
+                r -> ServiceInstanceView.of(r, json));
+    }
+
     @GetMapping("/v2/spaces/{spaceGuid}/summary")
     Map<String, Object> summary(@PathVariable String spaceGuid) {
         var space = catalog.spaceTarget(spaceGuid).orElseThrow(() -> CfError.SPACE_NOT_FOUND.exception(

@@ -42,6 +42,9 @@ class ServiceInstanceStore {
     private static final SqlList IN_SPACE = new SqlList(COLUMNS, FROM + " WHERE i.space_guid = ?", LIST.columns(),
             "i.guid");
 
+    private static final SqlList ON_PLAN = new SqlList(COLUMNS, FROM + " WHERE i.service_plan_guid = ?", LIST.columns(),
+            "i.guid");
+
     private final JdbcClient jdbc;
 
     ServiceInstanceStore(JdbcClient jdbc) {
@@ -79,6 +82,11 @@ class ServiceInstanceStore {
     <R> Page<R> listInSpace(String spaceGuid, ListQuery query, String path,
             java.util.function.Function<ServiceInstanceRecord, R> view) {
         return IN_SPACE.page(jdbc, query, List.of(spaceGuid), path, ServiceInstanceStore::map, view);
+    }
+
+    <R> Page<R> listOnPlan(String planGuid, ListQuery query, String path,
+            java.util.function.Function<ServiceInstanceRecord, R> view) {
+        return ON_PLAN.page(jdbc, query, List.of(planGuid), path, ServiceInstanceStore::map, view);
     }
 
     /** Changes applied at once: name and tags. */
@@ -124,7 +132,8 @@ class ServiceInstanceStore {
                     Map<String, Object> lastOperation = new java.util.LinkedHashMap<>();
                     lastOperation.put("type", rs.getString("operation_type"));
                     lastOperation.put("state", rs.getString("operation_state"));
-                    lastOperation.put("description", rs.getString("operation_description"));
+                    String description = rs.getString("operation_description");
+                    lastOperation.put("description", description == null ? "" : description);
                     lastOperation.put("updated_at", io.provisioner.gateway.api.CfTime.format(
                             rs.getObject("operation_updated_at", OffsetDateTime.class)));
                     lastOperation.put("created_at", io.provisioner.gateway.api.CfTime.format(
