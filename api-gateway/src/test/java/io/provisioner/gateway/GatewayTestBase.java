@@ -33,9 +33,40 @@ import tools.jackson.databind.json.JsonMapper;
         "provisioner.gateway.topic-partitions=2",
         "provisioner.catalog.seed.organization=test-org",
         "provisioner.catalog.seed.space=test-space",
-        "provisioner.status.group-id=gateway-test"})
+        "provisioner.status.group-id=gateway-test",
+        "provisioner.token-issuer.enabled=true",
+        "provisioner.security.issuer=" + GatewayTestBase.ISSUER,
+        "provisioner.token-issuer.users[0].username=admin",
+        "provisioner.token-issuer.users[0].password=admin-password",
+        "provisioner.token-issuer.users[0].scopes=cloud_controller.admin,cloud_controller.read,cloud_controller.write,openid",
+        "provisioner.token-issuer.users[1].username=developer",
+        "provisioner.token-issuer.users[1].password=developer-password",
+        "provisioner.token-issuer.users[1].scopes=cloud_controller.read,cloud_controller.write,openid",
+        "provisioner.token-issuer.users[2].username=auditor",
+        "provisioner.token-issuer.users[2].password=auditor-password",
+        "provisioner.token-issuer.users[2].scopes=cloud_controller.read,cloud_controller.write,openid",
+        "provisioner.token-issuer.users[3].username=manager",
+        "provisioner.token-issuer.users[3].password=manager-password",
+        "provisioner.token-issuer.users[3].scopes=cloud_controller.read,cloud_controller.write,openid",
+        "provisioner.token-issuer.users[4].username=outsider",
+        "provisioner.token-issuer.users[4].password=outsider-password",
+        "provisioner.token-issuer.users[4].scopes=cloud_controller.read,cloud_controller.write,openid",
+        "provisioner.token-issuer.users[5].username=readonly",
+        "provisioner.token-issuer.users[5].password=readonly-password",
+        "provisioner.token-issuer.users[5].scopes=cloud_controller.admin_read_only,openid",
+        "provisioner.token-issuer.users[6].username=globalauditor",
+        "provisioner.token-issuer.users[6].password=globalauditor-password",
+        "provisioner.token-issuer.users[6].scopes=cloud_controller.global_auditor,openid",
+        "provisioner.token-issuer.users[7].username=noscope",
+        "provisioner.token-issuer.users[7].password=noscope-password",
+        "provisioner.token-issuer.users[7].scopes=openid",
+        "provisioner.token-issuer.clients[0].client-id=ops-robot",
+        "provisioner.token-issuer.clients[0].client-secret=robot-secret",
+        "provisioner.token-issuer.clients[0].authorities=cloud_controller.admin"})
 @EmbeddedKafka(partitions = 2)
 public abstract class GatewayTestBase {
+
+    protected static final String ISSUER = "http://provisioner.test/oauth/token";
 
     protected static final CatalogBroker BROKER = CatalogBroker.start();
     protected static final JsonMapper JSON = JsonMapper.builder().build();
@@ -57,6 +88,24 @@ public abstract class GatewayTestBase {
     protected EmbeddedKafkaBroker embeddedKafka;
     @Autowired
     protected org.springframework.kafka.core.KafkaTemplate<String, byte[]> kafka;
+
+    @Autowired
+    protected io.provisioner.gateway.uaa.TokenMint mint;
+    @Autowired
+    protected io.provisioner.gateway.uaa.TokenIssuerSettings issuerSettings;
+
+    private final java.util.Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An access token of a configured user, as the password grant gives it. */
+    protected String token(String username) {
+        return tokens.computeIfAbsent(username, name -> mint.forUser(issuerSettings.users().stream()
+                .filter(u -> u.username().equals(name)).findFirst().orElseThrow(), "cf", "password").accessToken());
+    }
+
+    /** The user id inside a configured user's tokens. */
+    protected String userId(String username) {
+        return issuerSettings.users().stream().filter(u -> u.username().equals(username)).findFirst().orElseThrow().id();
+    }
 
     private final io.provisioner.schemas.EventCodec codec = new io.provisioner.schemas.EventCodec();
 
@@ -89,12 +138,24 @@ public abstract class GatewayTestBase {
     }
 
     protected Answer send(String method, String path, String body, String contentType) {
+        return sendWith("bearer " + token("admin"), method, path, body, contentType);
+    }
+
+    /** Sends as a given user (by name) or with no Authorization header at all (null). */
+    protected Answer sendAs(String username, String method, String path, String body) {
+        return sendWith(username == null ? null : "bearer " + token(username), method, path, body, "application/json");
+    }
+
+    protected Answer sendWith(String authorization, String method, String path, String body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
         }
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -57,6 +57,11 @@ class RequestGuard extends OncePerRequestFilter {
                     + error.errorCode() + "\",\"code\":" + error.code() + "}").getBytes(StandardCharsets.UTF_8));
             return;
         }
+        if (request.getRequestURI().startsWith("/oauth/")) {
+            // The token endpoint really takes a form (OAuth 2.0): only the size limit applies there.
+            chain.doFilter(new Limited(request, limit, true, request.getParameterMap()), response);
+            return;
+        }
         chain.doFilter(new Limited(request, limit, usableContentType(request.getContentType()),
                 queryParameters(request.getQueryString())), response);
     }

@@ -30,6 +30,8 @@ import io.provisioner.gateway.api.ListQuery;
 import io.provisioner.gateway.api.Page;
 import io.provisioner.gateway.api.Resource;
 import io.provisioner.gateway.api.SqlList;
+import io.provisioner.gateway.security.Callers;
+import io.provisioner.gateway.security.Permissions;
 
 /** {@code /v2/organizations}. */
 @RestController
@@ -41,8 +43,12 @@ class OrganizationController {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
+    private final Callers callers;
+    private final Permissions permissions;
 
-    OrganizationController(JdbcClient jdbc, JsonMapper json, Clock clock) {
+    OrganizationController(JdbcClient jdbc, JsonMapper json, Clock clock, Callers callers, Permissions permissions) {
+        this.callers = callers;
+        this.permissions = permissions;
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
@@ -50,6 +56,7 @@ class OrganizationController {
 
     @PostMapping("/v2/organizations")
     ResponseEntity<Resource<Map<String, Object>>> create(@RequestBody(required = false) byte[] body) {
+        permissions.requireAdmin(callers.current());
         String name = JsonBody.parse(body, json).requiredString("name");
         if (name.isBlank() || name.length() > 255) {
             throw CfError.ORGANIZATION_INVALID.exception(
@@ -63,17 +70,25 @@ class OrganizationController {
             throw CfError.ORGANIZATION_NAME_TAKEN.exception("The organization name is taken: " + name);
         }
         return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/v2/organizations/" + guid))
-                .body(get(guid));
+                .body(find(guid));
     }
 
     @GetMapping("/v2/organizations")
     Page<Resource<Map<String, Object>>> list(HttpServletRequest request) {
         ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name"), List.of("id", "name", "created_at"));
-        return LIST.page(jdbc, query, List.of(), "/v2/organizations", OrganizationController::row, r -> r);
+        Permissions.Visibility visible = permissions.organizations(callers.current(), "guid");
+        return new SqlList(LIST.select(), LIST.from() + visible.condition(), LIST.columns(), LIST.tieBreaker())
+                .page(jdbc, query, visible.params(), "/v2/organizations", OrganizationController::row, r -> r);
     }
 
     @GetMapping("/v2/organizations/{guid}")
     Resource<Map<String, Object>> get(@PathVariable String guid) {
+        Resource<Map<String, Object>> organization = find(guid);
+        permissions.requireOrganizationReader(callers.current(), guid);
+        return organization;
+    }
+
+    private Resource<Map<String, Object>> find(String guid) {
         return jdbc.sql("SELECT guid, name, created_at, updated_at FROM organizations WHERE guid = ?").param(guid)
                 .query(OrganizationController::row).optional()
                 .orElseThrow(() -> CfError.ORGANIZATION_NOT_FOUND.exception(

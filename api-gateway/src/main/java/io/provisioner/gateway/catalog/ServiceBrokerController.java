@@ -30,6 +30,8 @@ import io.provisioner.gateway.api.ListQuery;
 import io.provisioner.gateway.api.Page;
 import io.provisioner.gateway.api.Resource;
 import io.provisioner.gateway.api.SqlList;
+import io.provisioner.gateway.security.Callers;
+import io.provisioner.gateway.security.Permissions;
 import io.provisioner.schemas.SecretSealer;
 
 /**
@@ -49,9 +51,13 @@ class ServiceBrokerController {
     private final BrokerCatalogClient catalogs;
     private final SecretSealer sealer;
     private final TransactionTemplate transactions;
+    private final Callers callers;
+    private final Permissions permissions;
 
     ServiceBrokerController(JdbcClient jdbc, JsonMapper json, CatalogStore store, BrokerCatalogClient catalogs,
-            SecretSealer sealer, TransactionTemplate transactions) {
+            SecretSealer sealer, TransactionTemplate transactions, Callers callers, Permissions permissions) {
+        this.callers = callers;
+        this.permissions = permissions;
         this.jdbc = jdbc;
         this.json = json;
         this.store = store;
@@ -62,6 +68,7 @@ class ServiceBrokerController {
 
     @PostMapping("/v2/service_brokers")
     ResponseEntity<Resource<Map<String, Object>>> register(@RequestBody(required = false) byte[] body) {
+        permissions.requireAdmin(callers.current());
         JsonBody request = JsonBody.parse(body, json);
         String name = request.requiredString("name");
         String url = request.requiredString("broker_url");
@@ -77,12 +84,13 @@ class ServiceBrokerController {
             throw e;
         }
         return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/v2/service_brokers/" + guid))
-                .body(get(guid));
+                .body(find(guid));
     }
 
     @PutMapping("/v2/service_brokers/{guid}")
     ResponseEntity<Resource<Map<String, Object>>> update(@PathVariable String guid,
             @RequestBody(required = false) byte[] body) {
+        permissions.requireAdmin(callers.current());
         JsonBody request = JsonBody.parse(body, json);
         var current = jdbc.sql("SELECT name, broker_url, auth_username, auth_password_sealed FROM service_brokers WHERE guid = ?")
                 .param(guid).query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3),
@@ -100,11 +108,12 @@ class ServiceBrokerController {
             validate(name, url, guid);
             throw e;
         }
-        return ResponseEntity.ok(get(guid));
+        return ResponseEntity.ok(find(guid));
     }
 
     @DeleteMapping("/v2/service_brokers/{guid}")
     ResponseEntity<Void> delete(@PathVariable String guid) {
+        permissions.requireAdmin(callers.current());
         get(guid);
         transactions.executeWithoutResult(tx -> {
             long instances = jdbc.sql("""
@@ -126,11 +135,21 @@ class ServiceBrokerController {
     @GetMapping("/v2/service_brokers")
     Page<Resource<Map<String, Object>>> list(HttpServletRequest request) {
         ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name"), List.of("id", "name", "created_at"));
-        return LIST.page(jdbc, query, List.of(), "/v2/service_brokers", ServiceBrokerController::row, r -> r);
+        Permissions.Visibility visible = permissions.brokers(callers.current());
+        return new SqlList(LIST.select(), LIST.from() + visible.condition(), LIST.columns(), LIST.tieBreaker())
+                .page(jdbc, query, visible.params(), "/v2/service_brokers", ServiceBrokerController::row, r -> r);
     }
 
     @GetMapping("/v2/service_brokers/{guid}")
     Resource<Map<String, Object>> get(@PathVariable String guid) {
+        Resource<Map<String, Object>> broker = find(guid);
+        if (!callers.current().readsEverything()) {
+            permissions.requireAdmin(callers.current());
+        }
+        return broker;
+    }
+
+    private Resource<Map<String, Object>> find(String guid) {
         return jdbc.sql("SELECT guid, name, broker_url, auth_username, created_at, updated_at FROM service_brokers WHERE guid = ?")
                 .param(guid).query(ServiceBrokerController::row).optional().orElseThrow(() -> notFound(guid));
     }

@@ -30,6 +30,8 @@ import io.provisioner.gateway.api.ListQuery;
 import io.provisioner.gateway.api.Page;
 import io.provisioner.gateway.api.Resource;
 import io.provisioner.gateway.api.SqlList;
+import io.provisioner.gateway.security.Callers;
+import io.provisioner.gateway.security.Permissions;
 
 /** {@code /v2/spaces} and the service listings under a space. */
 @RestController
@@ -46,8 +48,12 @@ class SpaceController {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
+    private final Callers callers;
+    private final Permissions permissions;
 
-    SpaceController(JdbcClient jdbc, JsonMapper json, Clock clock) {
+    SpaceController(JdbcClient jdbc, JsonMapper json, Clock clock, Callers callers, Permissions permissions) {
+        this.callers = callers;
+        this.permissions = permissions;
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
@@ -55,6 +61,7 @@ class SpaceController {
 
     @PostMapping("/v2/spaces")
     ResponseEntity<Resource<Map<String, Object>>> create(@RequestBody(required = false) byte[] body) {
+        permissions.requireAdmin(callers.current());
         JsonBody request = JsonBody.parse(body, json);
         String name = request.requiredString("name");
         String organization = request.requiredString("organization_guid");
@@ -74,14 +81,16 @@ class SpaceController {
         } catch (DuplicateKeyException e) {
             throw CfError.SPACE_NAME_TAKEN.exception("The app space name is taken: " + name);
         }
-        return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/v2/spaces/" + guid)).body(get(guid));
+        return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/v2/spaces/" + guid)).body(find(guid));
     }
 
     @GetMapping("/v2/spaces")
     Page<Resource<Map<String, Object>>> list(HttpServletRequest request) {
         ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name", "organization_guid"),
                 List.of("id", "name", "created_at"));
-        return LIST.page(jdbc, query, List.of(), "/v2/spaces", SpaceController::row, r -> r);
+        Permissions.Visibility visible = permissions.spaces(callers.current(), "guid", "organization_guid");
+        return new SqlList(LIST.select(), LIST.from() + visible.condition(), LIST.columns(), LIST.tieBreaker())
+                .page(jdbc, query, visible.params(), "/v2/spaces", SpaceController::row, r -> r);
     }
 
     @GetMapping("/v2/organizations/{guid}/spaces")
@@ -91,13 +100,25 @@ class SpaceController {
         if (!exists) {
             throw CfError.ORGANIZATION_NOT_FOUND.exception("The organization could not be found: " + guid);
         }
+        permissions.requireOrganizationReader(callers.current(), guid);
         ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name"), List.of("id", "name", "created_at"));
-        return IN_ORGANIZATION.page(jdbc, query, List.of(guid), "/v2/organizations/" + guid + "/spaces",
-                SpaceController::row, r -> r);
+        Permissions.Visibility visible = permissions.spaces(callers.current(), "guid", "organization_guid");
+        List<Object> params = new java.util.ArrayList<>();
+        params.add(guid);
+        params.addAll(visible.params());
+        return new SqlList(IN_ORGANIZATION.select(), IN_ORGANIZATION.from() + visible.condition(),
+                IN_ORGANIZATION.columns(), IN_ORGANIZATION.tieBreaker())
+                .page(jdbc, query, params, "/v2/organizations/" + guid + "/spaces", SpaceController::row, r -> r);
     }
 
     @GetMapping("/v2/spaces/{guid}")
     Resource<Map<String, Object>> get(@PathVariable String guid) {
+        Resource<Map<String, Object>> space = find(guid);
+        permissions.requireSpaceReader(callers.current(), guid);
+        return space;
+    }
+
+    private Resource<Map<String, Object>> find(String guid) {
         return jdbc.sql("SELECT guid, name, organization_guid, created_at, updated_at FROM spaces WHERE guid = ?")
                 .param(guid).query(SpaceController::row).optional()
                 .orElseThrow(() -> CfError.SPACE_NOT_FOUND.exception("The app space could not be found: " + guid));

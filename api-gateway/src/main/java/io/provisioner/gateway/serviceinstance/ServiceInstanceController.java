@@ -25,6 +25,8 @@ import io.provisioner.gateway.api.Page;
 import io.provisioner.gateway.api.Resource;
 import io.provisioner.gateway.catalog.CatalogStore;
 import io.provisioner.gateway.catalog.PlanViews;
+import io.provisioner.gateway.security.Callers;
+import io.provisioner.gateway.security.Permissions;
 
 /**
  * {@code /v2/service_instances} as Cloud Controller v2 serves it, except that a create answers 201 with
@@ -40,9 +42,13 @@ class ServiceInstanceController {
     private final CatalogStore catalog;
     private final PlanViews plans;
     private final JsonMapper json;
+    private final Callers callers;
+    private final Permissions permissions;
 
     ServiceInstanceController(ServiceInstances instances, ServiceInstanceStore store, CatalogStore catalog,
-            PlanViews plans, JsonMapper json) {
+            PlanViews plans, JsonMapper json, Callers callers, Permissions permissions) {
+        this.callers = callers;
+        this.permissions = permissions;
         this.instances = instances;
         this.store = store;
         this.catalog = catalog;
@@ -55,7 +61,8 @@ class ServiceInstanceController {
             @RequestParam(name = "accepts_incomplete", required = false) String acceptsIncomplete,
             @RequestBody(required = false) byte[] body) {
         boolean async = flag(acceptsIncomplete, "accepts_incomplete");
-        ServiceInstanceRecord created = instances.create(NewServiceInstance.parse(body, json), async, null);
+        ServiceInstanceRecord created = instances.create(NewServiceInstance.parse(body, json), async,
+                callers.current());
         return ResponseEntity.status(HttpStatus.CREATED).location(URI.create(COLLECTION + "/" + created.guid()))
                 .body(ServiceInstanceView.of(created, json));
     }
@@ -64,12 +71,13 @@ class ServiceInstanceController {
     Page<Resource<ServiceInstanceView.Entity>> list(HttpServletRequest request) {
         ListQuery query = ListQuery.parse(request.getParameterMap(), ServiceInstanceStore.FILTERS,
                 ServiceInstanceStore.ORDERS);
-        return store.list(query, COLLECTION, r -> ServiceInstanceView.of(r, json));
+        return store.list(query, COLLECTION, permissions.spaces(callers.current(), "i.space_guid", "sp.organization_guid"),
+                r -> ServiceInstanceView.of(r, json));
     }
 
     @GetMapping(COLLECTION + "/{guid}")
     Resource<ServiceInstanceView.Entity> get(@PathVariable String guid) {
-        return ServiceInstanceView.of(instances.get(guid), json);
+        return ServiceInstanceView.of(instances.get(guid, callers.current()), json);
     }
 
     @PutMapping(COLLECTION + "/{guid}")
@@ -78,7 +86,7 @@ class ServiceInstanceController {
             @RequestBody(required = false) byte[] body) {
         boolean async = flag(acceptsIncomplete, "accepts_incomplete");
         InstanceChange change = InstanceChange.parse(body, json);
-        ServiceInstances.Updated updated = instances.update(guid, change, async, null);
+        ServiceInstances.Updated updated = instances.update(guid, change, async, callers.current());
         return ResponseEntity.status(updated.async() ? HttpStatus.ACCEPTED : HttpStatus.CREATED)
                 .location(URI.create(COLLECTION + "/" + guid))
                 .body(ServiceInstanceView.of(updated.instance(), json));
@@ -94,10 +102,10 @@ class ServiceInstanceController {
         flag(async, "async");
         flag(recursive, "recursive");
         if (flag(purge, "purge")) {
-            instances.purge(guid);
+            instances.purge(guid, callers.current());
             return ResponseEntity.noContent().build();
         }
-        ServiceInstanceRecord deleting = instances.delete(guid, incomplete, null);
+        ServiceInstanceRecord deleting = instances.delete(guid, incomplete, callers.current());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create(COLLECTION + "/" + guid))
                 .body(ServiceInstanceView.of(deleting, json));
     }
@@ -105,7 +113,7 @@ class ServiceInstanceController {
     @GetMapping({COLLECTION + "/{guid}/service_bindings", COLLECTION + "/{guid}/shared_to",
             COLLECTION + "/{guid}/service_keys", COLLECTION + "/{guid}/routes"})
     Page<Object> emptyRelations(@PathVariable String guid, HttpServletRequest request) {
-        instances.get(guid);
+        instances.get(guid, callers.current());
         ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name", "app_guid", "space_guid"),
                 List.of("id"));
         return Page.of(0, query, request.getRequestURI(), List.of());
@@ -114,13 +122,13 @@ class ServiceInstanceController {
     /** Not shared from another space: Cloud Controller answers 204 without a body. */
     @GetMapping(COLLECTION + "/{guid}/shared_from")
     ResponseEntity<Void> sharedFrom(@PathVariable String guid) {
-        instances.get(guid);
+        instances.get(guid, callers.current());
         return ResponseEntity.noContent().build();
     }
 
     @GetMapping(COLLECTION + "/{guid}/parameters")
     Map<String, Object> parameters(@PathVariable String guid) {
-        ServiceInstanceRecord instance = instances.get(guid);
+        ServiceInstanceRecord instance = instances.get(guid, callers.current());
         return instance.parameters() == null ? Map.of() : json.readValue(instance.parameters(), Map.class);
     }
 
@@ -130,6 +138,7 @@ class ServiceInstanceController {
             @RequestParam(name = "inline-relations-depth", required = false) String depth) {
         catalog.spaceTarget(spaceGuid).orElseThrow(() -> CfError.SPACE_NOT_FOUND.exception(
                 "The app space could not be found: " + spaceGuid));
+        permissions.requireSpaceReader(callers.current(), spaceGuid);
         flag(userProvided, "return_user_provided_service_instances");
         int inline = depth(depth);
         Map<String, String[]> params = new LinkedHashMap<>(request.getParameterMap());
@@ -154,6 +163,7 @@ class ServiceInstanceController {
         ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name", "space_guid", "organization_guid"),
                 ServiceInstanceStore.ORDERS);
         return store.listOnPlan(planGuid, query, "/v2/service_plans/" + planGuid + "/service_instances",
+                permissions.spaces(callers.current(), "i.space_guid", "sp.organization_guid"),
                 r -> ServiceInstanceView.of(r, json));
     }
 
@@ -161,6 +171,7 @@ class ServiceInstanceController {
     Map<String, Object> summary(@PathVariable String spaceGuid) {
         var space = catalog.spaceTarget(spaceGuid).orElseThrow(() -> CfError.SPACE_NOT_FOUND.exception(
                 "The app space could not be found: " + spaceGuid));
+        permissions.requireSpaceReader(callers.current(), spaceGuid);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("guid", space.guid());
         summary.put("name", space.name());

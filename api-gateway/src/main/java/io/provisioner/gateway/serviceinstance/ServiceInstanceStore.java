@@ -13,6 +13,7 @@ import org.springframework.stereotype.Repository;
 import io.provisioner.gateway.api.ListQuery;
 import io.provisioner.gateway.api.Page;
 import io.provisioner.gateway.api.SqlList;
+import io.provisioner.gateway.security.Permissions;
 import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.OperationType;
@@ -75,8 +76,9 @@ class ServiceInstanceStore {
         return find(guid);
     }
 
-    <R> Page<R> list(ListQuery query, String path, java.util.function.Function<ServiceInstanceRecord, R> view) {
-        return LIST.page(jdbc, query, List.of(), path, ServiceInstanceStore::map, view);
+    <R> Page<R> list(ListQuery query, String path, Permissions.Visibility visible,
+            java.util.function.Function<ServiceInstanceRecord, R> view) {
+        return visibleIn(LIST, visible).page(jdbc, query, visible.params(), path, ServiceInstanceStore::map, view);
     }
 
     <R> Page<R> listInSpace(String spaceGuid, ListQuery query, String path,
@@ -84,9 +86,17 @@ class ServiceInstanceStore {
         return IN_SPACE.page(jdbc, query, List.of(spaceGuid), path, ServiceInstanceStore::map, view);
     }
 
-    <R> Page<R> listOnPlan(String planGuid, ListQuery query, String path,
+    private static SqlList visibleIn(SqlList list, Permissions.Visibility visible) {
+        return visible.condition().isEmpty() ? list
+                : new SqlList(list.select(), list.from() + visible.condition(), list.columns(), list.tieBreaker());
+    }
+
+    <R> Page<R> listOnPlan(String planGuid, ListQuery query, String path, Permissions.Visibility visible,
             java.util.function.Function<ServiceInstanceRecord, R> view) {
-        return ON_PLAN.page(jdbc, query, List.of(planGuid), path, ServiceInstanceStore::map, view);
+        List<Object> params = new java.util.ArrayList<>();
+        params.add(planGuid);
+        params.addAll(visible.params());
+        return visibleIn(ON_PLAN, visible).page(jdbc, query, params, path, ServiceInstanceStore::map, view);
     }
 
     /** Changes applied at once: name and tags. */

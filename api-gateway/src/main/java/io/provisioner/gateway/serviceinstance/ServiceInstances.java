@@ -20,6 +20,8 @@ import io.provisioner.gateway.catalog.CatalogStore;
 import io.provisioner.gateway.catalog.PlanTarget;
 import io.provisioner.gateway.catalog.SpaceTarget;
 import io.provisioner.gateway.outbox.OutboxWriter;
+import io.provisioner.gateway.security.Caller;
+import io.provisioner.gateway.security.Permissions;
 import io.provisioner.schemas.BrokerEndpoint;
 import io.provisioner.schemas.EventEnvelope;
 import io.provisioner.schemas.EventTypes;
@@ -48,13 +50,16 @@ public class ServiceInstances {
     private final JsonMapper json;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final Permissions permissions;
     private final java.time.Duration defaultDeadline;
 
     ServiceInstances(CatalogStore catalog, ServiceInstanceStore store, OutboxWriter outbox,
             TransactionTemplate transactions, JsonMapper json, Clock clock, MeterRegistry meters,
+            Permissions permissions,
             @org.springframework.beans.factory.annotation.Value("${provisioner.operations.default-deadline:24h}")
             java.time.Duration defaultDeadline) {
         this.defaultDeadline = defaultDeadline;
+        this.permissions = permissions;
         this.catalog = catalog;
         this.store = store;
         this.outbox = outbox;
@@ -68,7 +73,7 @@ public class ServiceInstances {
     record Updated(ServiceInstanceRecord instance, boolean async) {
     }
 
-    ServiceInstanceRecord create(NewServiceInstance request, boolean acceptsIncomplete, String userId) {
+    ServiceInstanceRecord create(NewServiceInstance request, boolean acceptsIncomplete, Caller caller) {
         // Cloud Controller's order: plan, space, then the request's own validity.
         PlanTarget plan = catalog.planTarget(request.planGuid()).filter(PlanTarget::active)
                 .orElseThrow(() -> CfError.SERVICE_INSTANCE_INVALID.exception(
@@ -76,6 +81,8 @@ public class ServiceInstances {
         SpaceTarget space = catalog.spaceTarget(request.spaceGuid())
                 .orElseThrow(() -> CfError.SERVICE_INSTANCE_INVALID.exception(
                         "The service instance is invalid: not a valid space"));
+        permissions.requireSpaceDeveloper(caller, space.guid());
+        String userId = caller.userId();
         validateName(request.name());
         validateTags(request.tags());
         requireAsync(acceptsIncomplete);
@@ -100,10 +107,12 @@ public class ServiceInstances {
         return record;
     }
 
-    Updated update(String guid, InstanceChange change, boolean acceptsIncomplete, String userId) {
+    Updated update(String guid, InstanceChange change, boolean acceptsIncomplete, Caller caller) {
+        String userId = caller.userId();
         try {
             Updated updated = transactions.execute(tx -> {
                 ServiceInstanceRecord current = store.lock(guid).orElseThrow(() -> notFound(guid));
+                requireDeveloper(caller, current);
                 requireNoOperation(current);
                 if (change.spaceGuid() != null && !change.spaceGuid().equals(current.spaceGuid())) {
                     throw CfError.SERVICE_INSTANCE_SPACE_CHANGE_NOT_ALLOWED.exception(
@@ -166,9 +175,11 @@ public class ServiceInstances {
     }
 
     /** Starts a delete at the broker; allowed while a create is in progress (it replaces it). */
-    ServiceInstanceRecord delete(String guid, boolean acceptsIncomplete, String userId) {
+    ServiceInstanceRecord delete(String guid, boolean acceptsIncomplete, Caller caller) {
+        String userId = caller.userId();
         ServiceInstanceRecord deleting = transactions.execute(tx -> {
             ServiceInstanceRecord current = store.lock(guid).orElseThrow(() -> notFound(guid));
+            requireDeveloper(caller, current);
             if (current.operationState() == OperationState.IN_PROGRESS
                     && current.operationType() != OperationType.CREATE) {
                 throw operationInProgress(guid);
@@ -187,7 +198,8 @@ public class ServiceInstances {
     }
 
     /** Removes the record without telling the broker (an operator's last resort). */
-    void purge(String guid) {
+    void purge(String guid, Caller caller) {
+        permissions.requireAdmin(caller);
         transactions.executeWithoutResult(tx -> {
             store.lock(guid).orElseThrow(() -> notFound(guid));
             store.purge(guid);
@@ -198,8 +210,17 @@ public class ServiceInstances {
         return store.find(guid);
     }
 
-    ServiceInstanceRecord get(String guid) {
-        return store.find(guid).orElseThrow(() -> notFound(guid));
+    /** The instance, if it exists (404) and the caller may see it (403). */
+    ServiceInstanceRecord get(String guid, Caller caller) {
+        ServiceInstanceRecord instance = store.find(guid).orElseThrow(() -> notFound(guid));
+        permissions.requireSpaceReader(caller, instance.spaceGuid());
+        return instance;
+    }
+
+    /** A caller who cannot even see the instance learns only that (403), not that it may not change it. */
+    private void requireDeveloper(Caller caller, ServiceInstanceRecord instance) {
+        permissions.requireSpaceReader(caller, instance.spaceGuid());
+        permissions.requireSpaceDeveloper(caller, instance.spaceGuid());
     }
 
     /**

@@ -1,0 +1,17 @@
+package io.provisioner.gateway.security;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How bearer tokens are checked.
+ *
+ * @param issuer the {@code iss} every token must carry (UAA's is {@code <uaa>/oauth/token})
+ * @param jwkSetUri where the issuer's public keys are (a UAA's {@code /token_keys}); empty means the
+ *                  local token issuer's own key
+ * @param audience the audience every token must name
+ */
+@ConfigurationProperties("provisioner.security")
+record SecuritySettings(String issuer, @DefaultValue("") String jwkSetUri,
+        @DefaultValue("cloud_controller") String audience) {
+}
