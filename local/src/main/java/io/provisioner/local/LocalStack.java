@@ -35,6 +35,19 @@ public final class LocalStack implements AutoCloseable {
     private static final String NO_DATABASE = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
             + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration";
     private static final String NO_KAFKA = "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration";
+    /** Only the gateway authenticates; the others must not pick up Spring Security's defaults from the classpath. */
+    private static final String NO_SECURITY = "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
+            + "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
+            + "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
+            + "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
+            + "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration,"
+            + "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration";
+
+    /** UAA's issuer is its base URL plus /oauth/token; with a random port, any fixed name does. */
+    private static String issuer(LocalSettings settings) {
+        return settings.gatewayPort() == 0 ? "http://localhost/oauth/token"
+                : "http://localhost:" + settings.gatewayPort() + "/oauth/token";
+    }
 
     static final String SAMPLE_BROKER_USERNAME = "broker";
     static final String SAMPLE_BROKER_PASSWORD = "broker-secret";
@@ -72,7 +85,7 @@ public final class LocalStack implements AutoCloseable {
                 "--sample-broker.data-dir=" + settings.dataDir().resolve("sample-broker"),
                 "--sample-broker.username=" + SAMPLE_BROKER_USERNAME,
                 "--sample-broker.password=" + SAMPLE_BROKER_PASSWORD,
-                "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_KAFKA));
+                "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_KAFKA + "," + NO_SECURITY));
         startWorker();
         List<String> gatewayArgs = new ArrayList<>(List.of(
                 "--server.port=" + settings.gatewayPort(),
@@ -83,7 +96,11 @@ public final class LocalStack implements AutoCloseable {
                 "--provisioner.catalog.seed.brokers[0].name=sample-broker",
                 "--provisioner.catalog.seed.brokers[0].url=" + sampleBrokerUrl(),
                 "--provisioner.catalog.seed.brokers[0].username=" + SAMPLE_BROKER_USERNAME,
-                "--provisioner.catalog.seed.brokers[0].password=" + SAMPLE_BROKER_PASSWORD));
+                "--provisioner.catalog.seed.brokers[0].password=" + SAMPLE_BROKER_PASSWORD,
+                // The local UAA-compatible issuer; its key is kept so tokens survive a restart.
+                "--provisioner.token-issuer.enabled=true",
+                "--provisioner.token-issuer.key-file=" + settings.dataDir().resolve("token-signing-key.pem"),
+                "--provisioner.security.issuer=" + issuer(settings)));
         if (settings.databaseUrl() == null || settings.databaseUrl().isBlank()) {
             gatewayArgs.add("--spring.datasource.url=" + settings.h2Url());
             gatewayArgs.add("--spring.datasource.username=sa");
@@ -112,7 +129,7 @@ public final class LocalStack implements AutoCloseable {
                 "--server.port=" + settings.workerPort(),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--provisioner.worker.secret-key=" + secretKey,
-                "--spring.autoconfigure.exclude=" + NO_DATABASE));
+                "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_SECURITY));
     }
 
     private static String[] args(String... specific) {

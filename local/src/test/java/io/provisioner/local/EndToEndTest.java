@@ -22,6 +22,7 @@ import tools.jackson.databind.JsonNode;
  * (H2, or PostgreSQL when PROVISIONER_DB_URL is set), the worker, and the sample broker over HTTP.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class EndToEndTest {
 
     private LocalStack stack;
@@ -112,5 +113,49 @@ class EndToEndTest {
                 client.lastOperation(guid).get("state").asString().equals("succeeded"));
         assertThat(brokerRequests(guid).stream().filter(r -> r.get("method").asString().equals("PUT")))
                 .as("the provision itself is not sent twice").hasSize(1);
+    }
+
+    @Test
+    void theBrokerPasswordAppearsInNoLogNoAnswerAndNoKafkaRecord(org.springframework.boot.test.system.CapturedOutput output) {
+        String secret = LocalStack.SAMPLE_BROKER_PASSWORD;
+        String guid = client.create("secret-" + UUID.randomUUID(), StackClient.ASYNC_PLAN,
+                Map.of("sample_broker", Map.of("delay_ms", 500)));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                client.lastOperation(guid).get("state").asString().equals("succeeded"));
+
+        List<String> answers = new ArrayList<>();
+        for (String path : List.of("/v2/service_brokers", "/v2/service_instances/" + guid, "/v2/service_instances",
+                "/v2/services", "/v2/service_plans", "/v2/spaces", "/v2/info", "/")) {
+            answers.add(String.valueOf(client.call("GET", path, null).body()));
+        }
+        assertThat(answers).noneMatch(answer -> answer.contains(secret));
+        assertThat(output.getAll()).as("logs").doesNotContain(secret);
+
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", stack.kafkaBootstrapServers());
+        props.put("group.id", "secret-scan-" + UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        long records = 0;
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<String> topics = consumer.listTopics().keySet().stream().filter(t -> t.startsWith("provisioning.")).toList();
+            consumer.subscribe(topics);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            int emptyPolls = 0;
+            while (System.nanoTime() < deadline && emptyPolls < 5) {
+                var batch = consumer.poll(Duration.ofMillis(500));
+                emptyPolls = batch.isEmpty() ? emptyPolls + 1 : 0;
+                for (var record : batch) {
+                    records++;
+                    String value = record.value() == null ? "" : new String(record.value(), java.nio.charset.StandardCharsets.UTF_8);
+                    assertThat(value).as(record.topic()).doesNotContain(secret);
+                    for (var header : record.headers()) {
+                        assertThat(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain(secret);
+                    }
+                }
+            }
+        }
+        assertThat(records).as("the scan read the provisioning topics").isPositive();
     }
 }

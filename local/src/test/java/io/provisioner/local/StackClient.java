@@ -21,9 +21,34 @@ final class StackClient {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newHttpClient();
     private final String gateway;
+    private volatile String token;
 
     StackClient(String gateway) {
         this.gateway = gateway;
+    }
+
+    /** Logs in as the local admin the way the cf CLI does: password grant, client "cf" with an empty secret. */
+    private String token() {
+        if (token == null) {
+            try {
+                HttpRequest login = HttpRequest.newBuilder(URI.create(gateway + "/oauth/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("cf:".getBytes()))
+                        .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=admin&password=admin"))
+                        .build();
+                HttpResponse<String> answer = http.send(login, HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() != 200) {
+                    throw new IllegalStateException("login failed: " + answer.statusCode() + " " + answer.body());
+                }
+                token = JSON.readTree(answer.body()).get("access_token").asString();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return token;
     }
 
     record Answer(int status, JsonNode body) {
@@ -31,7 +56,12 @@ final class StackClient {
 
     Answer call(String method, String url, Object body) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url.startsWith("http") ? url : gateway + url))
+            boolean ours = !url.startsWith("http") && url.startsWith("/v2");
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url.startsWith("http") ? url : gateway + url));
+            if (ours) {
+                builder.header("Authorization", "bearer " + token());
+            }
+            HttpRequest request = builder
                     .header("Content-Type", "application/json")
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
