@@ -431,6 +431,12 @@ class ContractTest extends GatewayTestBase {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().at("/entity/name").asString()).isEqualTo(name);
         assertThat(created.json().at("/entity/last_operation/state").asString()).isEqualTo("in progress");
+
+        String guid = created.json().at("/metadata/guid").asString();
+        finish(guid, OperationType.CREATE, OperationState.SUCCEEDED);
+        Answer updating = send("PUT", "/v2/service_instances/" + guid + "?accepts_incomplete=true",
+                json(Map.of("parameters", Map.of("size", "large"))), "application/x-www-form-urlencoded");
+        assertThat(updating.status()).as(updating.body()).isEqualTo(202);
     }
 
     @Test

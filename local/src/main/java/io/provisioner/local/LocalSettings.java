@@ -8,6 +8,7 @@ import java.util.Map;
  * free port" (what the tests use).
  *
  * @param databaseUrl a JDBC URL to use instead of the embedded H2 file database, or null
+ * @param seed whether to seed an organization, a space and the sample broker
  */
 public record LocalSettings(
         Path dataDir,
@@ -18,7 +19,8 @@ public record LocalSettings(
         int kafkaControllerPort,
         String databaseUrl,
         String databaseUser,
-        String databasePassword) {
+        String databasePassword,
+        boolean seed) {
 
     public static LocalSettings fromEnvironment(Map<String, String> env) {
         return new LocalSettings(
@@ -30,13 +32,14 @@ public record LocalSettings(
                 port(env, "KAFKA_CONTROLLER_PORT", 9093),
                 env.get("PROVISIONER_DB_URL"),
                 env.getOrDefault("PROVISIONER_DB_USER", "postgres"),
-                env.getOrDefault("PROVISIONER_DB_PASSWORD", ""));
+                env.getOrDefault("PROVISIONER_DB_PASSWORD", ""),
+                !"false".equalsIgnoreCase(env.getOrDefault("PROVISIONER_SEED", "true")));
     }
 
     /** Every port picked at random, data in {@code dataDir}, database from the environment if set. */
     public static LocalSettings ephemeral(Path dataDir, Map<String, String> env) {
         return new LocalSettings(dataDir, 0, 0, 0, 0, 0, env.get("PROVISIONER_DB_URL"),
-                env.getOrDefault("PROVISIONER_DB_USER", "postgres"), env.getOrDefault("PROVISIONER_DB_PASSWORD", ""));
+                env.getOrDefault("PROVISIONER_DB_USER", "postgres"), env.getOrDefault("PROVISIONER_DB_PASSWORD", ""), true);
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

@@ -91,16 +91,19 @@ public final class LocalStack implements AutoCloseable {
                 "--server.port=" + settings.gatewayPort(),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--provisioner.gateway.secret-key=" + secretKey,
-                "--provisioner.catalog.seed.organization=local-org",
-                "--provisioner.catalog.seed.space=local-space",
-                "--provisioner.catalog.seed.brokers[0].name=sample-broker",
-                "--provisioner.catalog.seed.brokers[0].url=" + sampleBrokerUrl(),
-                "--provisioner.catalog.seed.brokers[0].username=" + SAMPLE_BROKER_USERNAME,
-                "--provisioner.catalog.seed.brokers[0].password=" + SAMPLE_BROKER_PASSWORD,
                 // The local UAA-compatible issuer; its key is kept so tokens survive a restart.
                 "--provisioner.token-issuer.enabled=true",
                 "--provisioner.token-issuer.key-file=" + settings.dataDir().resolve("token-signing-key.pem"),
                 "--provisioner.security.issuer=" + issuer(settings)));
+        if (settings.seed()) {
+            gatewayArgs.addAll(List.of(
+                    "--provisioner.catalog.seed.organization=local-org",
+                    "--provisioner.catalog.seed.space=local-space",
+                    "--provisioner.catalog.seed.brokers[0].name=sample-broker",
+                    "--provisioner.catalog.seed.brokers[0].url=" + sampleBrokerUrl(),
+                    "--provisioner.catalog.seed.brokers[0].username=" + SAMPLE_BROKER_USERNAME,
+                    "--provisioner.catalog.seed.brokers[0].password=" + SAMPLE_BROKER_PASSWORD));
+        }
         if (settings.databaseUrl() == null || settings.databaseUrl().isBlank()) {
             gatewayArgs.add("--spring.datasource.url=" + settings.h2Url());
             gatewayArgs.add("--spring.datasource.username=sa");

@@ -85,7 +85,9 @@ class Reconciler {
     }
 
     void checkOutbox() {
-        OffsetDateTime oldest = jdbc.sql("SELECT MIN(created_at) FROM outbox").query(OffsetDateTime.class).single();
+        OffsetDateTime oldest = jdbc.sql("SELECT MIN(created_at) FROM outbox").query((rs, n) ->
+                rs.getObject(1, OffsetDateTime.class)).list().stream().filter(java.util.Objects::nonNull).findFirst()
+                .orElse(null);
         long age = oldest == null ? 0 : Duration.between(oldest, OffsetDateTime.now(clock)).toSeconds();
         oldestUnsentSeconds.set(Math.max(0, age));
         if (age > settings.stuckOutboxAge().toSeconds()) {
