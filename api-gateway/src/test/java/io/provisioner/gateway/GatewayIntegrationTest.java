@@ -153,6 +153,8 @@ class GatewayIntegrationTest extends GatewayTestBase {
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
                 "SELECT COUNT(*) FROM service_instances WHERE guid = ? AND operation_state = 'succeeded'")
                 .param(guid).query(Long.class).single() == 1);
+        assertThat(get("/actuator/prometheus").body())
+                .containsPattern("provisioner_operation_duration_seconds_bucket\\{[^}]*state=\"succeeded\",type=\"create\"");
     }
 
     @Test
@@ -276,6 +278,7 @@ class GatewayIntegrationTest extends GatewayTestBase {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(get("/actuator/health/readiness").json().get("status").asString()).isEqualTo("UP"));
         assertThat(get("/actuator/health/liveness").status()).isEqualTo(200);
-        assertThat(get("/actuator/prometheus").body()).contains("provisioner_outbox_backlog");
+        assertThat(get("/actuator/prometheus").body()).contains("provisioner_outbox_backlog")
+                .contains("provisioner_operations_in_flight").contains("provisioner_outbox_oldest_unsent_age_seconds");
     }
 }

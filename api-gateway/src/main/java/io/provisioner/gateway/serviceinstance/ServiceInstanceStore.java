@@ -169,6 +169,22 @@ class ServiceInstanceStore {
                 .params(description, now, now, guid, operationId).update();
     }
 
+    /** When the operation began, while it is still the current one. */
+    OffsetDateTime operationStart(String guid, String operationId) {
+        return jdbc.sql("SELECT operation_created_at FROM service_instances WHERE guid = ? AND operation_id = ?")
+                .params(guid, operationId)
+                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).list().stream().findFirst().orElse(null);
+    }
+
+    double inFlightForMetrics() {
+        try {
+            return jdbc.sql("SELECT COUNT(*) FROM service_instances WHERE operation_state = 'in progress'")
+                    .query(Long.class).single();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     void purge(String guid) {
         jdbc.sql("DELETE FROM service_instances WHERE guid = ?").param(guid).update();
     }

@@ -60,6 +60,8 @@ public class ServiceInstances {
             java.time.Duration defaultDeadline) {
         this.defaultDeadline = defaultDeadline;
         this.permissions = permissions;
+        io.micrometer.core.instrument.Gauge.builder("provisioner.operations.in.flight", store,
+                ServiceInstanceStore::inFlightForMetrics).description("Operations in progress").register(meters);
         this.catalog = catalog;
         this.store = store;
         this.outbox = outbox;
@@ -256,10 +258,19 @@ public class ServiceInstances {
     /** Applies a worker's status event; replays, stale operations and old steps change nothing. */
     public boolean applyStatus(OperationStatusChanged event) {
         OffsetDateTime now = now();
+        OffsetDateTime started = event.state().terminal() ? store.operationStart(event.instanceGuid(), event.operationId()) : null;
         boolean applied = Boolean.TRUE.equals(transactions.execute(tx -> store.apply(event, now)));
         if (applied && event.state().terminal()) {
             meters.counter("provisioner.operations.finished", "type", event.operationType().wire(),
                     "state", event.state().wire()).increment();
+            if (started != null) {
+                io.micrometer.core.instrument.Timer.builder("provisioner.operation.duration")
+                        .description("From the caller's request to the operation's end")
+                        .tags("type", event.operationType().wire(), "state", event.state().wire())
+                        .publishPercentileHistogram()
+                        .register(meters)
+                        .record(java.time.Duration.between(started, now));
+            }
         }
         return applied;
     }
