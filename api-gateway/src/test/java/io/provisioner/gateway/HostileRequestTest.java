@@ -53,7 +53,7 @@ class HostileRequestTest extends GatewayTestBase {
 
     private static final List<String> QUERIES = List.of(
             "q=name:' OR '1'='1", "q=name IN ", "q=name IN a,,b", "q=space_guid>=", "q=:", "q=name::x",
-            "q=name%00:x", "q=" + "x".repeat(5000), "q=NAME:x", "q=name :x", "q=colour:red", "q=name",
+            "q=name%00:x", "q=name:%00", "q=space_guid IN a,%00", "q=" + "x".repeat(5000), "q=NAME:x", "q=name :x", "q=colour:red", "q=name",
             "q=name:x;colour:y", "q=organization_guid IN " + "g,".repeat(500) + "g", "q=name<=",
             "q=name>" + "'".repeat(100), "q=name:%F0%9F%98%80", "q=service_key_guid:x", "q=gateway_name IN a,b",
             "order-by=name;DROP TABLE x", "order-by=", "order-by=created_at%20desc", "order-direction=asc;",

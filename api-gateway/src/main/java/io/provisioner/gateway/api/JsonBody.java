@@ -47,7 +47,15 @@ public final class JsonBody {
         if (!value.isString()) {
             throw parseError(field + " must be a string");
         }
-        return value.asString();
+        return text(field, value.asString());
+    }
+
+    /** PostgreSQL cannot store a NUL character in text, and no name or guid needs one. */
+    private static String text(String field, String value) {
+        if (value.indexOf('\u0000') >= 0) {
+            throw parseError(field + " must not contain NUL characters");
+        }
+        return value;
     }
 
     public String requiredString(String field) {
@@ -94,7 +102,7 @@ public final class JsonBody {
             if (!item.isString()) {
                 throw parseError(field + " must be an array of strings");
             }
-            result.add(item.asString());
+            result.add(text(field, item.asString()));
         }
         return List.copyOf(result);
     }

@@ -51,11 +51,7 @@ class RequestGuard extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > limit) {
-            CfError error = CfError.REQUEST_TOO_LARGE;
-            response.setStatus(error.status().value());
-            response.setContentType("application/json");
-            response.getOutputStream().write(("{\"description\":\"" + description(limit) + "\",\"error_code\":\""
-                    + error.errorCode() + "\",\"code\":" + error.code() + "}").getBytes(StandardCharsets.UTF_8));
+            refuse(response, CfError.REQUEST_TOO_LARGE, description(limit));
             return;
         }
         if (request.getRequestURI().startsWith("/oauth/")) {
@@ -63,8 +59,14 @@ class RequestGuard extends OncePerRequestFilter {
             chain.doFilter(new Limited(request, limit, true, request.getParameterMap()), response);
             return;
         }
-        chain.doFilter(new Limited(request, limit, usableContentType(request.getContentType()),
-                queryParameters(request.getQueryString())), response);
+        java.util.Map<String, String[]> parameters = queryParameters(request.getQueryString());
+        if (parameters.entrySet().stream().anyMatch(e -> e.getKey().indexOf('\u0000') >= 0
+                || java.util.Arrays.stream(e.getValue()).anyMatch(v -> v.indexOf('\u0000') >= 0))) {
+            // No name or guid holds a NUL, and PostgreSQL could not even compare one.
+            refuse(response, CfError.INVALID_REQUEST, "The request is invalid: a query parameter contains a NUL character");
+            return;
+        }
+        chain.doFilter(new Limited(request, limit, usableContentType(request.getContentType()), parameters), response);
     }
 
     /**
@@ -84,6 +86,13 @@ class RequestGuard extends OncePerRequestFilter {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    private static void refuse(HttpServletResponse response, CfError error, String description) throws IOException {
+        response.setStatus(error.status().value());
+        response.setContentType("application/json");
+        response.getOutputStream().write(("{\"description\":\"" + description + "\",\"error_code\":\""
+                + error.errorCode() + "\",\"code\":" + error.code() + "}").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The query string's parameters, decoded; the body is never read for them. */
