@@ -38,11 +38,17 @@ class TokenIssuerController {
     private final SigningKey key;
     private final JwtDecoder decoder;
 
-    TokenIssuerController(TokenIssuerSettings settings, TokenMint mint, SigningKey key, JwtDecoder decoder) {
+    TokenIssuerController(TokenIssuerSettings settings, TokenMint mint, SigningKey key,
+            @org.springframework.beans.factory.annotation.Value("${provisioner.security.issuer}") String issuer) {
         this.settings = settings;
         this.mint = mint;
         this.key = key;
-        this.decoder = decoder;
+        // Refresh tokens are checked here with the issuer's own key (signature, expiry, issuer); the API's
+        // decoder refuses them on purpose.
+        org.springframework.security.oauth2.jwt.NimbusJwtDecoder refreshes =
+                org.springframework.security.oauth2.jwt.NimbusJwtDecoder.withPublicKey(key.publicKey()).build();
+        refreshes.setJwtValidator(org.springframework.security.oauth2.jwt.JwtValidators.createDefaultWithIssuer(issuer));
+        this.decoder = refreshes;
     }
 
     @GetMapping("/login")
