@@ -1,8 +1,10 @@
 package io.provisioner.worker;
 
 import java.time.Clock;
+import java.util.Random;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 import io.provisioner.schemas.EventCodec;
 import io.provisioner.schemas.SecretSealer;
@@ -23,6 +25,12 @@ class WorkerConfiguration {
     @Bean
     Supplier<UUID> requestIdentities() {
         return UUID::randomUUID;
+    }
+
+    /** Spreads durable retries (jitter), so the work an outage held back does not return all at once. */
+    @Bean
+    RandomGenerator jitter() {
+        return new Random();
     }
 
     /** The wire format belongs to the schemas module, so its codec keeps its own mapper settings. */

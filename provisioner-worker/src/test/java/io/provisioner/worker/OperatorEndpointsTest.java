@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,6 +44,9 @@ class OperatorEndpointsTest extends WorkerIntegrationTest {
         send(request);
         assertThat(last(awaitFinished(instance)).state()).isEqualTo(OperationState.SUCCEEDED);
 
+        // Counters move right after the status event is out: wait for the poll's.
+        await().atMost(PATIENCE).until(() -> fetch("/actuator/prometheus").body()
+                .contains("provisioner_operation_steps_total{outcome=\"succeeded\",step=\"poll\"}"));
         String metrics = fetch("/actuator/prometheus").body();
         String brokerTag = "broker=\"" + request.broker().guid() + "\"";
         assertThat(metrics).containsPattern("provisioner_broker_calls_seconds_count\\{[^}]*" + brokerTag
@@ -51,7 +55,9 @@ class OperatorEndpointsTest extends WorkerIntegrationTest {
                 + "[^}]*endpoint=\"last_operation\",outcome=\"2xx\"");
         assertThat(metrics).containsPattern("provisioner_operations_finished_total\\{[^}]*state=\"succeeded\",type=\"create\"");
         assertThat(metrics).containsPattern("provisioner_polls_total\\{[^}]*outcome=\"succeeded\"");
-        assertThat(metrics).contains("resilience4j_retry_calls", "resilience4j_circuitbreaker_state");
+        assertThat(metrics).contains("resilience4j_retry_calls", "resilience4j_circuitbreaker_state",
+                "resilience4j_bulkhead_available_concurrent_calls", "provisioner_operations_in_flight",
+                "provisioner_operation_steps_total{outcome=\"accepted\",step=\"request\"}");
     }
 
     private HttpResponse<String> fetch(String path) throws Exception {

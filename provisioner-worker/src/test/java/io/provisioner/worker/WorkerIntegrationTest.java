@@ -1,11 +1,19 @@
 package io.provisioner.worker;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -15,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.provisioner.samplebroker.SampleBrokerApplication;
 import io.provisioner.schemas.BrokerEndpoint;
 import io.provisioner.schemas.EventCodec;
 import io.provisioner.schemas.EventEnvelope;
@@ -36,17 +45,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * The base of every integration test: one Spring context (so one embedded Kafka broker) for all of
- * them, a WireMock broker, a producer for requests and a reader of status events. Each test uses its
- * own instance guid (and broker guid, so circuit breakers do not leak between tests).
+ * them, a WireMock broker and a real sample broker, a producer for requests and a collector of status
+ * events. Tests run in parallel: each uses its own instance guid (and broker guid, so circuit breakers
+ * do not leak between tests), and a test that stops parts of the worker is {@code @Isolated}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.config.name=worker",
@@ -54,24 +67,48 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
         "provisioner.worker.secret-key=" + WorkerIntegrationTest.SECRET_KEY,
         "provisioner.worker.broker.retry-initial-backoff=20ms",
         "provisioner.worker.broker.read-timeout=5s",
+        // Named broker instances (by broker name) that some tests use.
+        "provisioner.worker.broker.instances.slow-broker.read-timeout=400ms",
+        "provisioner.worker.broker.instances.slow-broker.retry-attempts=2",
+        "provisioner.worker.broker.instances.flaky-broker.retry-attempts=2",
+        "provisioner.worker.broker.instances.flaky-broker.circuit-minimum-calls=2",
+        "provisioner.worker.broker.instances.flaky-broker.circuit-sliding-window=4",
+        "provisioner.worker.broker.instances.flaky-broker.circuit-open-duration=1s",
+        "provisioner.worker.retry-later.initial-interval=200ms",
+        "provisioner.worker.retry-later.max-interval=1s",
+        "provisioner.worker.orphan-mitigation.initial-interval=200ms",
+        "provisioner.worker.orphan-mitigation.max-interval=1s",
+        "provisioner.worker.orphan-mitigation.report-after=3s",
+        "provisioner.worker.orphan-mitigation.give-up-after=15s",
         "provisioner.worker.requests.redelivery-backoff=100ms",
-        "provisioner.worker.polling.threads=4"})
-@EmbeddedKafka(partitions = 3, brokerProperties = "group.initial.rebalance.delay.ms=0")
+        "provisioner.worker.requests.concurrency=3",
+        "provisioner.worker.polling.threads=8"})
+@EmbeddedKafka(partitions = 3, brokerProperties = {"group.initial.rebalance.delay.ms=0",
+        "group.min.session.timeout.ms=500"})
 public abstract class WorkerIntegrationTest {
 
     /** A fixed test key: base64 of 32 bytes. */
     public static final String SECRET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     public static final String BROKER_USER = "broker-user";
     public static final String BROKER_PASSWORD = "s3cret:pa$$word";
-    protected static final Duration PATIENCE = Duration.ofSeconds(20);
+    protected static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    /** The sample broker's catalog and credentials (sample-broker/README.md). */
+    protected static final String SAMPLE_SERVICE = "5d0f3f6e-6d4a-4c7e-9a36-6b1b0f0c1a01";
+    protected static final String SYNC_PLAN = "5d0f3f6e-6d4a-4c7e-9a36-6b1b0f0c1b01";
+    protected static final String ASYNC_PLAN = "5d0f3f6e-6d4a-4c7e-9a36-6b1b0f0c1b02";
+    protected static final String SAMPLE_USER = "broker";
+    protected static final String SAMPLE_PASSWORD = "broker-secret";
 
     protected static final WireMockServer broker = new WireMockServer(options().dynamicPort());
+    protected static final ConfigurableApplicationContext sampleBroker = startSampleBroker();
     protected static final EventCodec codec = new EventCodec();
-    private static final SecretSealer sealer = new SecretSealer(SECRET_KEY);
+    protected static final JsonMapper json = JsonMapper.shared();
+    protected static final SecretSealer sealer = new SecretSealer(SECRET_KEY);
+    private static final HttpClient http = HttpClient.newHttpClient();
 
     private static KafkaProducer<String, byte[]> producer;
-    private static KafkaConsumer<String, byte[]> statusReader;
-    private static final List<OperationStatusChanged> statuses = new ArrayList<>();
+    private static StatusCollector statuses;
 
     static {
         broker.start();
@@ -80,24 +117,23 @@ public abstract class WorkerIntegrationTest {
     @Autowired
     protected EmbeddedKafkaBroker kafka;
 
-    @BeforeEach
-    void connect() {
-        if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
-                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
-            statusReader = reader(Topics.STATUS);
-        }
+    private static ConfigurableApplicationContext startSampleBroker() {
+        return SampleBrokerApplication.builder()
+                .properties("SAMPLE_BROKER_PORT=0", "spring.main.banner-mode=off")
+                .run("--sample-broker.request-log-size=200000",
+                        "--spring.autoconfigure.exclude=org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration");
     }
 
-    @AfterAll
-    static void disconnect() {
-        // The context (and its broker) outlives a test class; the clients are re-created per class.
-        if (producer != null) {
-            producer.close();
-            statusReader.close();
-            producer = null;
-            statusReader = null;
-            statuses.clear();
+    @BeforeEach
+    void connect() {
+        synchronized (WorkerIntegrationTest.class) {
+            if (producer == null) {
+                // One producer and one collector for the whole JVM: test classes run at the same time.
+                producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.getBrokersAsString(), ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(),
+                        new ByteArraySerializer());
+                statuses = new StatusCollector(kafka.getBrokersAsString(), codec);
+            }
         }
     }
 
@@ -127,6 +163,10 @@ public abstract class WorkerIntegrationTest {
         return "http://127.0.0.1:" + broker.port();
     }
 
+    protected static String sampleBrokerUrl() {
+        return "http://127.0.0.1:" + sampleBroker.getEnvironment().getProperty("local.server.port");
+    }
+
     protected static ProvisioningRequested request(OperationType type, String instanceGuid) {
         return request(type, instanceGuid, brokerUrl(), null);
     }
@@ -139,6 +179,31 @@ public abstract class WorkerIntegrationTest {
                 "plan-small", type == OperationType.UPDATE ? "plan-tiny" : null, "org-guid-1", "my-org", "space-guid-1",
                 "my-space", Map.of("size", "small", "replicas", 2), null, endpoint, maximumPollingDurationSeconds,
                 "user-42", Instant.now());
+    }
+
+    /**
+     * A request to the sample broker: the {@code sample_broker} map becomes the behaviour override in the
+     * parameters (sample-broker/README.md).
+     */
+    protected static ProvisioningRequested sampleRequest(OperationType type, String instanceGuid, String planId,
+            Map<String, Object> sampleBroker) {
+        return sampleRequest(type, instanceGuid, planId, sampleBroker, null, sampleBrokerEndpoint("sample-broker"));
+    }
+
+    protected static ProvisioningRequested sampleRequest(OperationType type, String instanceGuid, String planId,
+            Map<String, Object> sampleBroker, Integer maximumPollingDurationSeconds, BrokerEndpoint endpoint) {
+        Map<String, Object> parameters = sampleBroker == null ? Map.of("size", "small")
+                : Map.of("size", "small", "sample_broker", sampleBroker);
+        return new ProvisioningRequested(UUID.randomUUID().toString(), type, instanceGuid, "my-db", SAMPLE_SERVICE,
+                planId, type == OperationType.UPDATE ? SYNC_PLAN : null, "org-guid-1", "my-org", "space-guid-1",
+                "my-space", type == OperationType.DELETE ? null : parameters, null, endpoint,
+                maximumPollingDurationSeconds, "user-42", Instant.now());
+    }
+
+    /** The sample broker under a fresh guid (its own circuit breaker), and the given name. */
+    protected static BrokerEndpoint sampleBrokerEndpoint(String name) {
+        return new BrokerEndpoint(UUID.randomUUID().toString(), name, sampleBrokerUrl(), SAMPLE_USER,
+                sealer.seal(SAMPLE_PASSWORD));
     }
 
     protected void send(ProvisioningRequested request) {
@@ -155,14 +220,13 @@ public abstract class WorkerIntegrationTest {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not send a test request", e);
+            throw new IllegalStateException("could not send a test record", e);
         }
     }
 
     /** The status events of an instance, in the order the worker published them. */
     protected List<OperationStatusChanged> statusesOf(String instanceGuid) {
-        statusReader.poll(Duration.ofMillis(100)).forEach(record -> statuses.add(codec.readStatus(record.value()).data()));
-        return statuses.stream().filter(status -> instanceGuid.equals(status.instanceGuid())).toList();
+        return statuses.of(instanceGuid);
     }
 
     /** Waits for the operation's final status and returns all its statuses. */
@@ -177,5 +241,60 @@ public abstract class WorkerIntegrationTest {
 
     protected static String newGuid() {
         return UUID.randomUUID().toString();
+    }
+
+    /** What the sample broker received for this instance, oldest first (its {@code /admin/requests}). */
+    protected static List<JsonNode> sampleBrokerRequests(String instanceGuid) {
+        List<JsonNode> mine = new ArrayList<>();
+        allSampleBrokerRequests().forEach(entry -> {
+            if (entry.get("path").asString().startsWith("/v2/service_instances/" + instanceGuid)) {
+                mine.add(entry);
+            }
+        });
+        return mine;
+    }
+
+    /** Everything the sample broker received, oldest first. */
+    protected static JsonNode allSampleBrokerRequests() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(sampleBrokerUrl()
+                    + "/admin/requests")).build(), HttpResponse.BodyHandlers.ofString());
+            return json.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The request lines ("PUT", "GET last_operation", ...) the sample broker received for this instance. */
+    protected static List<String> sampleBrokerCalls(String instanceGuid) {
+        return sampleBrokerRequests(instanceGuid).stream()
+                .map(entry -> entry.get("method").asString()
+                        + (entry.get("path").asString().endsWith("/last_operation") ? " last_operation" : ""))
+                .toList();
+    }
+
+    /**
+     * Checks the headers every OSB request must carry, and the originating identity only on
+     * user-initiated ones.
+     */
+    protected static void assertOsbHeaders(JsonNode entry, boolean userInitiated) {
+        JsonNode headers = entry.get("headers");
+        assertThat(headers.get("x-broker-api-version").asString()).isEqualTo("2.17");
+        assertThat(headers.get("authorization").asString()).isEqualTo("Basic " + Base64.getEncoder()
+                .encodeToString((SAMPLE_USER + ":" + SAMPLE_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        assertThat(headers.get("x-broker-api-request-identity").asString())
+                .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(headers.get("content-type").asString()).isEqualTo("application/json");
+        if (userInitiated) {
+            String identity = headers.get("x-broker-api-originating-identity").asString();
+            assertThat(identity).startsWith("cloudfoundry ");
+            assertThat(new String(Base64.getDecoder().decode(identity.substring("cloudfoundry ".length())),
+                    StandardCharsets.UTF_8)).isEqualTo("{\"user_id\":\"user-42\"}");
+        } else {
+            assertThat(headers.has("x-broker-api-originating-identity")).isFalse();
+        }
     }
 }

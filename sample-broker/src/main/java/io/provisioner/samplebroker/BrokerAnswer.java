@@ -7,8 +7,11 @@ import org.springframework.http.HttpStatus;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
-/** A successful OSB answer: the status and a body that is {@code {}} when no field is set. */
-record BrokerAnswer(HttpStatus status, Body body) {
+/**
+ * An answer of the broker: the status and body, a {@code Retry-After} value (or null), or a raw
+ * {@link Reply} that replaces all of it.
+ */
+record BrokerAnswer(HttpStatus status, Object body, String retryAfter, Reply raw) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -16,10 +19,19 @@ record BrokerAnswer(HttpStatus status, Body body) {
     }
 
     static BrokerAnswer of(HttpStatus status) {
-        return new BrokerAnswer(status, new Body(null, null));
+        return new BrokerAnswer(status, new Body(null, null), null, null);
     }
 
     static BrokerAnswer of(HttpStatus status, String operation, String dashboardUrl) {
-        return new BrokerAnswer(status, new Body(operation, dashboardUrl));
+        return new BrokerAnswer(status, new Body(operation, dashboardUrl), null, null);
+    }
+
+    BrokerAnswer retryingAfter(String value) {
+        return new BrokerAnswer(status, body, value, raw);
+    }
+
+    /** The configured raw reply instead of this answer, when there is one. */
+    BrokerAnswer replacedBy(Reply reply) {
+        return reply == null ? this : new BrokerAnswer(status, body, retryAfter, reply);
     }
 }

@@ -1,5 +1,6 @@
 package io.provisioner.samplebroker;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,7 +25,7 @@ class ServiceInstanceController {
     }
 
     @PutMapping
-    ResponseEntity<BrokerAnswer.Body> provision(@PathVariable String instanceId,
+    ResponseEntity<?> provision(@PathVariable String instanceId,
             @RequestParam(name = "accepts_incomplete", defaultValue = "false") boolean acceptsIncomplete,
             @RequestBody ProvisionRequest request) {
         // Built from the request so the link works on whatever host/port the platform reached us.
@@ -34,7 +35,7 @@ class ServiceInstanceController {
     }
 
     @PatchMapping
-    ResponseEntity<BrokerAnswer.Body> update(@PathVariable String instanceId,
+    ResponseEntity<?> update(@PathVariable String instanceId,
             @RequestParam(name = "accepts_incomplete", defaultValue = "false") boolean acceptsIncomplete,
             @RequestBody UpdateRequest request) {
         return answer(instances.update(instanceId, request, acceptsIncomplete));
@@ -42,7 +43,7 @@ class ServiceInstanceController {
 
     /** service_id and plan_id are required by the spec; the instance's own plan decides the behaviour. */
     @DeleteMapping
-    ResponseEntity<BrokerAnswer.Body> deprovision(@PathVariable String instanceId,
+    ResponseEntity<?> deprovision(@PathVariable String instanceId,
             @RequestParam(name = "service_id") String serviceId, @RequestParam(name = "plan_id") String planId,
             @RequestParam(name = "accepts_incomplete", defaultValue = "false") boolean acceptsIncomplete) {
         return answer(instances.deprovision(instanceId, acceptsIncomplete));
@@ -54,11 +55,25 @@ class ServiceInstanceController {
     }
 
     @GetMapping("/last_operation")
-    ServiceInstances.LastOperation lastOperation(@PathVariable String instanceId) {
-        return instances.lastOperation(instanceId);
+    ResponseEntity<?> lastOperation(@PathVariable String instanceId) {
+        return answer(instances.lastOperation(instanceId));
     }
 
-    private static ResponseEntity<BrokerAnswer.Body> answer(BrokerAnswer answer) {
-        return ResponseEntity.status(answer.status()).body(answer.body());
+    /** A raw reply goes out exactly as configured (it may be no JSON at all); else the answer as JSON. */
+    private static ResponseEntity<?> answer(BrokerAnswer answer) {
+        Reply raw = answer.raw();
+        if (raw != null) {
+            ResponseEntity.BodyBuilder reply = ResponseEntity.status(raw.status())
+                    .header(HttpHeaders.CONTENT_TYPE, raw.contentType());
+            if (raw.retryAfter() != null) {
+                reply.header(HttpHeaders.RETRY_AFTER, raw.retryAfter());
+            }
+            return reply.body(raw.body());
+        }
+        ResponseEntity.BodyBuilder reply = ResponseEntity.status(answer.status());
+        if (answer.retryAfter() != null) {
+            reply.header(HttpHeaders.RETRY_AFTER, answer.retryAfter());
+        }
+        return reply.body(answer.body());
     }
 }

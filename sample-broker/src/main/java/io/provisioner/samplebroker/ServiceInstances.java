@@ -26,12 +26,25 @@ class ServiceInstances {
 
     private final InstanceStore store;
     private final SampleBrokerProperties.Catalog catalog;
+    private final CallCounts counts;
     private final Clock clock;
 
-    ServiceInstances(InstanceStore store, SampleBrokerProperties properties, Clock clock) {
+    ServiceInstances(InstanceStore store, SampleBrokerProperties properties, CallCounts counts, Clock clock) {
         this.store = store;
         this.catalog = properties.catalog();
+        this.counts = counts;
         this.clock = clock;
+    }
+
+    /**
+     * What a locked step decided: an answer or a configured failure, and the behaviour that shapes how
+     * it is sent. Sending (and being slow about it) happens outside the instance's lock.
+     */
+    private record Decided(BrokerAnswer answer, BrokerException failure, Behaviour behaviour) {
+
+        static Decided failing(Behaviour behaviour) {
+            return new Decided(null, behaviour.requestFailure(), behaviour);
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -51,12 +64,12 @@ class ServiceInstances {
         required(request.spaceGuid(), "space_guid");
         Map<String, Object> parameters = orEmpty(request.parameters());
         Behaviour behaviour = Behaviour.resolve(plan, parameters);
-        if (behaviour.failStatus() != null) {
-            throw behaviour.requestFailure();
+        if (behaviour.failStatus() != null && behaviour.failsCall(counts.next(id, "provision"))) {
+            return send(Decided.failing(behaviour));
         }
         checkAsyncAllowed(behaviour, acceptsIncomplete);
         checkMaintenanceInfo(plan, request.maintenanceInfo());
-        return store.locked(id, () -> {
+        BrokerAnswer answer = store.locked(id, () -> {
             Instant now = clock.instant();
             Instance existing = current(id, now);
             if (existing != null) {
@@ -71,6 +84,7 @@ class ServiceInstances {
             return async ? BrokerAnswer.of(HttpStatus.ACCEPTED, operation.id(), dashboardUrl)
                     : BrokerAnswer.of(HttpStatus.CREATED, null, dashboardUrl);
         });
+        return send(new Decided(answer, null, behaviour));
     }
 
     /** The spec's idempotency rules for a PUT on an existing instance id. */
@@ -100,7 +114,7 @@ class ServiceInstances {
         if (request.planId() != null) {
             plan(service, request.planId());
         }
-        return store.locked(id, () -> {
+        return send(store.locked(id, () -> {
             Instant now = clock.instant();
             Instance existing = current(id, now);
             if (existing == null) {
@@ -115,15 +129,15 @@ class ServiceInstances {
                     request.parameters() != null ? request.parameters() : existing.parameters(),
                     request.maintenanceInfo() != null ? request.maintenanceInfo() : existing.maintenanceInfo());
             Behaviour behaviour = Behaviour.resolve(plan, target.parameters());
-            if (behaviour.failStatus() != null) {
-                throw behaviour.requestFailure();
+            if (behaviour.failStatus() != null && behaviour.failsCall(counts.next(id, "update"))) {
+                return Decided.failing(behaviour);
             }
             checkAsyncAllowed(behaviour, acceptsIncomplete);
             checkMaintenanceInfo(plan, request.maintenanceInfo());
             Operation last = existing.operation();
             if (existing.busyAt(now)) {
                 if (last.kind() == Kind.UPDATE && target.equals(last.target())) {
-                    return BrokerAnswer.of(HttpStatus.ACCEPTED, last.id(), null);
+                    return new Decided(BrokerAnswer.of(HttpStatus.ACCEPTED, last.id(), null), null, behaviour);
                 }
                 throw concurrencyError(id);
             }
@@ -135,47 +149,69 @@ class ServiceInstances {
                     async ? behaviour.delayMs() : 0, behaviour.mode() == Mode.FAIL ? behaviour.failDescription() : null,
                     target);
             store.put(existing.with(operation));
-            return async ? BrokerAnswer.of(HttpStatus.ACCEPTED, operation.id(), null) : BrokerAnswer.of(HttpStatus.OK);
-        });
+            return new Decided(async ? BrokerAnswer.of(HttpStatus.ACCEPTED, operation.id(), null)
+                    : BrokerAnswer.of(HttpStatus.OK), null, behaviour);
+        }));
     }
 
-    /** Deprovisioning never fails: a platform must always be able to clean up, even after a failed provision. */
+    /**
+     * Deprovisioning never fails unless told to (the {@code deprovision} override): a platform must always
+     * be able to clean up, even after a failed provision.
+     */
     BrokerAnswer deprovision(String id, boolean acceptsIncomplete) {
-        return store.locked(id, () -> {
+        return send(store.locked(id, () -> {
             Instant now = clock.instant();
             Instance existing = current(id, now);
             if (existing == null) {
                 throw BrokerException.emptyBody(HttpStatus.GONE);
             }
+            Behaviour behaviour = behaviourOf(existing).forDeprovision();
+            if (behaviour.failStatus() != null && behaviour.failsCall(counts.next(id, "deprovision"))) {
+                return Decided.failing(behaviour);
+            }
             Operation last = existing.operation();
             if (last.kind() == Kind.DEPROVISION) {
-                return BrokerAnswer.of(HttpStatus.ACCEPTED, last.id(), null); // still running, see current()
+                // still running, see current()
+                return new Decided(BrokerAnswer.of(HttpStatus.ACCEPTED, last.id(), null), null, behaviour);
             }
-            Behaviour behaviour = behaviourOf(existing);
             if (!behaviour.mode().async()) {
                 store.put(existing.with(new Operation("deprovision", Kind.DEPROVISION, now, 0, null, null)));
-                return BrokerAnswer.of(HttpStatus.OK);
+                return new Decided(BrokerAnswer.of(HttpStatus.OK), null, behaviour);
             }
             checkAsyncAllowed(behaviour, acceptsIncomplete);
             Operation operation = new Operation(behaviour.operationId("deprovision"), Kind.DEPROVISION, now,
                     behaviour.delayMs(), null, null);
             store.put(existing.with(operation)); // replaces a provision still in progress: that stops it
-            return BrokerAnswer.of(HttpStatus.ACCEPTED, operation.id(), null);
-        });
+            return new Decided(BrokerAnswer.of(HttpStatus.ACCEPTED, operation.id(), null), null, behaviour);
+        }));
     }
 
-    /** The instance's last operation; we keep only the last one, so the {@code operation} parameter is not checked. */
-    LastOperation lastOperation(String id) {
+    /**
+     * The instance's last operation; we keep only the last one, so the {@code operation} parameter is not
+     * checked. A {@code poll_script} answers the first polls instead.
+     */
+    BrokerAnswer lastOperation(String id) {
         Instance instance = store.get(id);
         if (instance == null) {
             throw new BrokerException(HttpStatus.NOT_FOUND, "NotFound", "Service instance '" + id + "' does not exist.");
         }
+        boolean deprovisioning = instance.operation().kind() == Kind.DEPROVISION;
+        Behaviour behaviour = deprovisioning ? behaviourOf(instance).forDeprovision() : behaviourOf(instance);
         Instant now = clock.instant();
+        if (!behaviour.pollScript().isEmpty()) {
+            int count = counts.next(id, deprovisioning ? "last_operation of deprovision" : "last_operation");
+            if (count <= behaviour.pollScript().size()) {
+                Reply scripted = behaviour.pollScript().get(count - 1);
+                return BrokerAnswer.of(HttpStatus.OK).replacedBy(resolved(scripted, now));
+            }
+        }
         if (instance.goneAt(now)) {
             throw BrokerException.emptyBody(HttpStatus.GONE); // tells the platform the deprovision succeeded
         }
         State state = instance.operation().stateAt(now);
-        return new LastOperation(state.wire, instance.operation().describe(state));
+        BrokerAnswer answer = new BrokerAnswer(HttpStatus.OK,
+                new LastOperation(state.wire, instance.operation().describe(state)), null, null);
+        return state == State.IN_PROGRESS ? answer.retryingAfter(Reply.retryAfter(behaviour.retryAfter(), now)) : answer;
     }
 
     InstanceView fetch(String id) {
@@ -206,7 +242,29 @@ class ServiceInstances {
                 .flatMap(s -> s.plan(instance.planId()))
                 .map(plan -> Behaviour.resolve(plan, instance.parameters()))
                 // the plan left the catalog since (restart with another configuration): just answer at once
-                .orElse(new Behaviour(Mode.SYNC, 0, null, null, null, null));
+                .orElse(Behaviour.plain(Mode.SYNC, 0, null));
+    }
+
+    /**
+     * Sends what a step decided the way its behaviour says: late ({@code answer_delay_ms}), with
+     * {@code Retry-After} on a 202, or replaced by a configured raw reply.
+     */
+    private BrokerAnswer send(Decided decided) {
+        Behaviour behaviour = decided.behaviour();
+        behaviour.answerLate();
+        if (decided.failure() != null) {
+            throw decided.failure();
+        }
+        Instant now = clock.instant();
+        BrokerAnswer answer = decided.answer();
+        if (answer.status() == HttpStatus.ACCEPTED) {
+            answer = answer.retryingAfter(Reply.retryAfter(behaviour.retryAfter(), now));
+        }
+        return answer.replacedBy(behaviour.respond() == null ? null : resolved(behaviour.respond(), now));
+    }
+
+    private static Reply resolved(Reply reply, Instant now) {
+        return new Reply(reply.status(), reply.body(), reply.contentType(), Reply.retryAfter(reply.retryAfter(), now));
     }
 
     private Service service(String serviceId) {

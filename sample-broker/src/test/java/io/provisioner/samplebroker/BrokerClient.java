@@ -24,7 +24,15 @@ final class BrokerClient {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    record Reply(int status, JsonNode body) {
+    /**
+     * @param body the body as JSON, or null when it is empty or not JSON
+     * @param text the body as sent
+     */
+    record Reply(int status, JsonNode body, String text, java.net.http.HttpHeaders headers) {
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
     }
 
     private final String baseUrl;
@@ -50,8 +58,8 @@ final class BrokerClient {
         headers.forEach(request::header);
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            String text = response.body();
-            return new Reply(response.statusCode(), text == null || text.isEmpty() ? null : JSON.readTree(text));
+            String text = response.body() == null ? "" : response.body();
+            return new Reply(response.statusCode(), json(text), text, response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -80,6 +88,27 @@ final class BrokerClient {
     Reply deprovision(String instanceId, String planId) {
         return osb("DELETE", "/v2/service_instances/" + instanceId + "?service_id=" + SERVICE_ID + "&plan_id="
                 + planId + "&accepts_incomplete=true", null);
+    }
+
+    private static JsonNode json(String text) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (tools.jackson.core.JacksonException e) {
+            return null;
+        }
+    }
+
+    Reply update(String instanceId, String planId, Map<String, Object> parameters) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("service_id", SERVICE_ID);
+        body.put("plan_id", planId);
+        if (parameters != null) {
+            body.put("parameters", parameters);
+        }
+        return osb("PATCH", "/v2/service_instances/" + instanceId + "?accepts_incomplete=true", body);
     }
 
     static String basic(String user, String password) {

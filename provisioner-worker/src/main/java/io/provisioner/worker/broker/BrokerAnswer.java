@@ -12,6 +12,9 @@ import tools.jackson.databind.JsonNode;
  */
 public record BrokerAnswer(int status, String body, JsonNode json, String retryAfter, int attempts) {
 
+    /** OSB caps the {@code operation} a broker hands out at 10,000 characters. */
+    static final int OPERATION_LIMIT = 10_000;
+
     /** Worth trying again in place: the broker is overloaded, timed out or failed inside (DESIGN §6). */
     public boolean transientFailure() {
         return status >= 500 || status == 429 || status == 408;
@@ -24,6 +27,36 @@ public record BrokerAnswer(int status, String body, JsonNode json, String retryA
         }
         JsonNode value = json.get(name);
         return value != null && value.isString() ? value.stringValue() : null;
+    }
+
+    /** The OSB error code ({@code error}) of an error body, or null. */
+    public String error() {
+        return field("error");
+    }
+
+    /** The body is a JSON object, as OSB wants every body to be ({@code {}} at least). */
+    public boolean objectBody() {
+        return json != null && json.isObject();
+    }
+
+    /**
+     * The body is what OSB allows for this success: a JSON object whose {@code dashboard_url} (and, for
+     * a 202, {@code operation}, at most 10,000 characters) are strings when present.
+     */
+    public boolean wellFormed() {
+        if (!objectBody() || !stringOrAbsent("dashboard_url")) {
+            return false;
+        }
+        if (status != 202) {
+            return true;
+        }
+        String operation = field("operation");
+        return stringOrAbsent("operation") && (operation == null || operation.length() <= OPERATION_LIMIT);
+    }
+
+    private boolean stringOrAbsent(String name) {
+        JsonNode value = json.get(name);
+        return value == null || value.isNull() || value.isString();
     }
 
     BrokerAnswer afterAttempts(int count) {

@@ -1,23 +1,19 @@
 package io.provisioner.worker.broker;
 
 import java.time.Duration;
+import java.util.Map;
+
+import io.provisioner.schemas.BrokerEndpoint;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * How the worker talks to brokers. Defaults follow Cloud Controller (60 s read timeout) and DESIGN §6.
+ * How the worker talks to brokers. The flat values are the defaults of every broker (Cloud Controller's
+ * 60 s read timeout, DESIGN §6); {@code instances} names brokers (by guid or name) that need other
+ * values. The meaning of each value is on {@link BrokerPolicy}.
  *
- * @param connectTimeout time to open a connection to a broker
- * @param readTimeout time a broker has to answer one request
- * @param retryAttempts attempts of one call, the first included, when the failure is transient
- *                      (connection refused or reset, timeout, 5xx, 429, 408)
- * @param retryInitialBackoff wait before the second attempt; later waits grow by {@code retryMultiplier}
- * @param retryMultiplier growth of the wait between attempts
- * @param retryJitter randomization of each wait, 0 to 1 (0.5 = plus or minus half)
- * @param circuitFailureRateThreshold percentage of failed calls that opens a broker's circuit
- * @param circuitSlidingWindow number of recent calls the failure rate is computed over
- * @param circuitMinimumCalls calls needed before the failure rate counts
- * @param circuitOpenDuration how long an open circuit refuses calls before it lets a few through
+ * @param connectTimeout time to open a connection to a broker (one HTTP client serves all brokers)
+ * @param instances per-broker overrides, keyed by broker guid or broker name
  */
 @ConfigurationProperties("provisioner.worker.broker")
 record BrokerSettings(
@@ -30,7 +26,11 @@ record BrokerSettings(
         Float circuitFailureRateThreshold,
         Integer circuitSlidingWindow,
         Integer circuitMinimumCalls,
-        Duration circuitOpenDuration) {
+        Duration circuitOpenDuration,
+        Integer circuitHalfOpenCalls,
+        Integer bulkheadMaxConcurrentCalls,
+        Duration bulkheadMaxWait,
+        Map<String, BrokerPolicy> instances) {
 
     BrokerSettings {
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
@@ -43,12 +43,32 @@ record BrokerSettings(
         circuitSlidingWindow = circuitSlidingWindow == null ? 20 : circuitSlidingWindow;
         circuitMinimumCalls = circuitMinimumCalls == null ? 10 : circuitMinimumCalls;
         circuitOpenDuration = circuitOpenDuration == null ? Duration.ofSeconds(30) : circuitOpenDuration;
-        if (retryAttempts < 1 || retryMultiplier < 1 || retryJitter < 0 || retryJitter >= 1
-                || circuitFailureRateThreshold <= 0 || circuitFailureRateThreshold > 100
-                || circuitSlidingWindow < 1 || circuitMinimumCalls < 1) {
-            throw new IllegalArgumentException("provisioner.worker.broker: retry-attempts >= 1, retry-multiplier >= 1, "
-                    + "0 <= retry-jitter < 1, 0 < circuit-failure-rate-threshold <= 100, circuit-sliding-window and "
-                    + "circuit-minimum-calls >= 1");
+        circuitHalfOpenCalls = circuitHalfOpenCalls == null ? 3 : circuitHalfOpenCalls;
+        bulkheadMaxConcurrentCalls = bulkheadMaxConcurrentCalls == null ? 25 : bulkheadMaxConcurrentCalls;
+        bulkheadMaxWait = bulkheadMaxWait == null ? Duration.ofSeconds(1) : bulkheadMaxWait;
+        instances = instances == null ? Map.of() : Map.copyOf(instances);
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("provisioner.worker.broker: connect-timeout > 0");
         }
+        BrokerPolicy defaults = new BrokerPolicy(readTimeout, retryAttempts, retryInitialBackoff, retryMultiplier,
+                retryJitter, circuitFailureRateThreshold, circuitSlidingWindow, circuitMinimumCalls, circuitOpenDuration,
+                circuitHalfOpenCalls, bulkheadMaxConcurrentCalls, bulkheadMaxWait).validated("provisioner.worker.broker");
+        instances.forEach((name, policy) -> policy.orElse(defaults)
+                .validated("provisioner.worker.broker.instances." + name));
+    }
+
+    BrokerPolicy defaults() {
+        return new BrokerPolicy(readTimeout, retryAttempts, retryInitialBackoff, retryMultiplier, retryJitter,
+                circuitFailureRateThreshold, circuitSlidingWindow, circuitMinimumCalls, circuitOpenDuration,
+                circuitHalfOpenCalls, bulkheadMaxConcurrentCalls, bulkheadMaxWait);
+    }
+
+    /** The broker's named instance (by guid first, then by name) over the defaults; the defaults alone else. */
+    BrokerPolicy policyFor(BrokerEndpoint broker) {
+        BrokerPolicy named = broker.guid() != null ? instances.get(broker.guid()) : null;
+        if (named == null && broker.name() != null) {
+            named = instances.get(broker.name());
+        }
+        return named == null ? defaults() : named.orElse(defaults());
     }
 }

@@ -36,19 +36,17 @@ final class HttpBrokerClient {
     private final SecretSealer sealer;
     private final JsonMapper mapper;
     private final MeterRegistry meters;
-    private final Duration readTimeout;
 
-    HttpBrokerClient(HttpClient http, SecretSealer sealer, JsonMapper mapper, MeterRegistry meters,
-            Duration readTimeout) {
+    HttpBrokerClient(HttpClient http, SecretSealer sealer, JsonMapper mapper, MeterRegistry meters) {
         this.http = http;
         this.sealer = sealer;
         this.mapper = mapper;
         this.meters = meters;
-        this.readTimeout = readTimeout;
     }
 
-    BrokerAnswer send(BrokerEndpoint broker, OsbCall call) throws IOException, InterruptedException {
-        HttpRequest request = request(broker, call);
+    /** @param readTimeout how long the broker has to answer, as its policy says */
+    BrokerAnswer send(BrokerEndpoint broker, OsbCall call, Duration readTimeout) throws IOException, InterruptedException {
+        HttpRequest request = request(broker, call, readTimeout);
         Timer.Sample sample = Timer.start(meters);
         String outcome = "error";
         try {
@@ -71,7 +69,7 @@ final class HttpBrokerClient {
         }
     }
 
-    private HttpRequest request(BrokerEndpoint broker, OsbCall call) {
+    private HttpRequest request(BrokerEndpoint broker, OsbCall call, Duration readTimeout) {
         String base = broker.url().endsWith("/") ? broker.url().substring(0, broker.url().length() - 1) : broker.url();
         URI uri = URI.create(base + call.path() + (call.query().isEmpty() ? "" : "?" + call.query()));
         HttpRequest.BodyPublisher body = call.body() == null

@@ -91,12 +91,25 @@ public final class OsbCalls {
     }
 
     OsbCall deprovision(ProvisioningRequested request, String requestIdentity) {
+        return new OsbCall(OsbEndpoint.DEPROVISION, "DELETE", instancePath(request), deprovisionQuery(request), null,
+                requestIdentity, request.originatingUserId());
+    }
+
+    /**
+     * The DELETE of orphan mitigation after a failed provision: the same request as a deprovision, but
+     * the platform's own, so it names no user (OSB: no originating identity on orphan mitigation).
+     */
+    public OsbCall orphanMitigation(ProvisioningRequested request, String requestIdentity) {
+        return new OsbCall(OsbEndpoint.ORPHAN_MITIGATION, "DELETE", instancePath(request), deprovisionQuery(request),
+                null, requestIdentity, null);
+    }
+
+    private static String deprovisionQuery(ProvisioningRequested request) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("service_id", request.serviceId());
         query.put("plan_id", request.planId());
         query.put("accepts_incomplete", "true");
-        return new OsbCall(OsbEndpoint.DEPROVISION, "DELETE", instancePath(request), query(query), null,
-                requestIdentity, request.originatingUserId());
+        return query(query);
     }
 
     /**
@@ -104,13 +117,24 @@ public final class OsbCalls {
      * its old plan, so the old plan is sent (OSB: "the ID of the plan prior to the update").
      */
     public OsbCall lastOperation(ProvisioningRequested request, String brokerOperation, String requestIdentity) {
+        return lastOperation(request, brokerOperation, requestIdentity, request.originatingUserId());
+    }
+
+    /** The poll of orphan mitigation's DELETE: the platform's own, so it names no user. */
+    public OsbCall orphanMitigationLastOperation(ProvisioningRequested request, String brokerOperation,
+            String requestIdentity) {
+        return lastOperation(request, brokerOperation, requestIdentity, null);
+    }
+
+    private OsbCall lastOperation(ProvisioningRequested request, String brokerOperation, String requestIdentity,
+            String originatingUserId) {
         boolean planChange = request.operationType() == OperationType.UPDATE && request.previousPlanId() != null;
         Map<String, String> query = new LinkedHashMap<>();
         query.put("service_id", request.serviceId());
         query.put("plan_id", planChange ? request.previousPlanId() : request.planId());
         query.put("operation", brokerOperation);
         return new OsbCall(OsbEndpoint.LAST_OPERATION, "GET", instancePath(request) + "/last_operation", query(query),
-                null, requestIdentity, request.originatingUserId());
+                null, requestIdentity, originatingUserId);
     }
 
     private static Map<String, Object> context(ProvisioningRequested request) {

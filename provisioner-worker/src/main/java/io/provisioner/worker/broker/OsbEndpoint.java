@@ -6,7 +6,12 @@ public enum OsbEndpoint {
     UPDATE("update", true),
     DEPROVISION("deprovision", true),
     /** Not retried in place: the poll schedule is its retry (one retry layer per failure kind). */
-    LAST_OPERATION("last_operation", false);
+    LAST_OPERATION("last_operation", false),
+    /**
+     * The DELETE of orphan mitigation. Not retried in place either: its durable backoff (Kafka delay
+     * tiers) is its only retry layer.
+     */
+    ORPHAN_MITIGATION("orphan_mitigation", false);
 
     private final String tag;
     private final boolean retriedInPlace;

@@ -4,9 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -25,7 +25,6 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -46,29 +45,43 @@ import org.springframework.stereotype.Component;
  * the first one not yet due, then pauses that partition until it is, and keeps the others flowing.
  * Nothing ever sleeps until a due time; the only wait is the consumer's own poll timeout, cut short
  * by the next resume time. Due records run concurrently on a bounded executor, and their offsets are
- * committed only after everything they produced is in Kafka.
+ * committed only after everything they produced is in Kafka. A record whose handling keeps failing is
+ * parked on its tier's dead-letter topic after a bounded number of tries.
+ *
+ * <p>Stopping (SIGTERM) takes no new records, gives the records in hand up to the shutdown timeout,
+ * commits what is done, and hands the rest back to the group (their next owner handles them again).
  */
 @Component
 class PollLoop implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+    private static final Duration CHECK_EVERY = Duration.ofMillis(200);
+    private static final Duration SHORTEST_TIER = Topics.POLL_TIERS.get(0);
 
     private final ConsumerFactory<String, byte[]> consumers;
-    private final LastOperationPoller poller;
+    private final DueRecordRunner runner;
     private final PollingSettings settings;
     private final Clock clock;
 
     private final Object lifecycle = new Object();
     private volatile boolean running;
+    private volatile Instant stopDeadline = Instant.MAX;
     private volatile String problem;
     private volatile Thread thread;
     private Consumer<String, byte[]> consumer;
     private ExecutorService executor;
 
-    PollLoop(ConsumerFactory<String, byte[]> consumers, LastOperationPoller poller, PollingSettings settings,
-            Clock clock) {
+    /** How one record of a batch ended. */
+    private record Result(long offset, Exception failure, boolean unfinished) {
+    }
+
+    /** The tries of the record a partition is stuck on. */
+    private record Tries(long offset, int count) {
+    }
+
+    PollLoop(ConsumerFactory<String, byte[]> consumers, DueRecordRunner runner, PollingSettings settings, Clock clock) {
         this.consumers = consumers;
-        this.poller = poller;
+        this.runner = runner;
         this.settings = settings;
         this.clock = clock;
     }
@@ -80,10 +93,11 @@ class PollLoop implements SmartLifecycle {
                 return;
             }
             AtomicInteger threads = new AtomicInteger();
-            // Daemon threads: stop() finishes their work; they must not hold a JVM open that is going down.
+            // Daemon threads: stop() bounds their work; they must not hold a JVM open that is going down.
             executor = Executors.newFixedThreadPool(settings.threads(), task -> daemon(task, "poll-" + threads.incrementAndGet()));
             consumer = consumers.createConsumer(settings.groupId(), null, null, consumerOverrides());
             running = true;
+            stopDeadline = Instant.MAX;
             problem = null;
             Consumer<String, byte[]> owned = consumer;
             ExecutorService pool = executor;
@@ -98,21 +112,42 @@ class PollLoop implements SmartLifecycle {
         return thread;
     }
 
+    /** The same phase as the listener containers, so that both stop at once on SIGTERM. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
+
+    /** Stops on a thread of its own, so the request listener stops meanwhile (one shared bound). */
+    @Override
+    public void stop(Runnable callback) {
+        Thread stopper = daemon(() -> {
+            try {
+                stop();
+            } finally {
+                callback.run();
+            }
+        }, "poll-loop-stop");
+        stopper.start();
+    }
+
     @Override
     public void stop() {
         synchronized (lifecycle) {
             if (!running) {
                 return;
             }
+            stopDeadline = clock.instant().plus(settings.shutdownTimeout());
             running = false;
             consumer.wakeup();
             try {
-                // In-flight polls finish first; each is bounded by the broker and send timeouts.
-                thread.join();
+                // The loop gives in-flight steps up to the shutdown timeout, then commits what is done.
+                thread.join(settings.shutdownTimeout().plusSeconds(15).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            executor.shutdown();
+            // Steps still running past the timeout are not committed: their records are handed back.
+            executor.shutdownNow();
         }
     }
 
@@ -133,7 +168,7 @@ class PollLoop implements SmartLifecycle {
         Properties overrides = new Properties();
         overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // A batch is handled before the next poll: one round of the executor, so even a batch of polls
+        // A batch is handled before the next poll: one round of the executor, so even a batch of steps
         // that all hit the broker timeouts stays well inside max.poll.interval.ms (5 minutes).
         overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.threads()));
         overrides.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -144,11 +179,12 @@ class PollLoop implements SmartLifecycle {
     private void run(Consumer<String, byte[]> consumer, ExecutorService executor) {
         Pauses pauses = new Pauses();
         Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+        Map<TopicPartition, Tries> tries = new HashMap<>();
         try {
-            consumer.subscribe(Topics.pollTopics(), new Rebalance(consumer, pauses, uncommitted));
+            consumer.subscribe(Topics.pollTopics(), new PollRebalance(consumer, pauses, uncommitted, tries, this::commit));
             while (running) {
                 try {
-                    cycle(consumer, executor, pauses, uncommitted);
+                    cycle(consumer, executor, pauses, uncommitted, tries);
                     problem = null;
                 } catch (WakeupException e) {
                     // stop() woke us: the loop condition ends it.
@@ -196,7 +232,7 @@ class PollLoop implements SmartLifecycle {
     }
 
     private void cycle(Consumer<String, byte[]> consumer, ExecutorService executor, Pauses pauses,
-            Map<TopicPartition, OffsetAndMetadata> uncommitted) {
+            Map<TopicPartition, OffsetAndMetadata> uncommitted, Map<TopicPartition, Tries> tries) {
         Instant now = clock.instant();
         Set<TopicPartition> due = pauses.dueBy(now);
         due.retainAll(consumer.assignment());
@@ -208,21 +244,43 @@ class PollLoop implements SmartLifecycle {
             return;
         }
         Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> ready = readyRecords(consumer, records, pauses);
-        Map<TopicPartition, Long> failed = execute(executor, ready);
+        Map<TopicPartition, Result> stuck = execute(executor, ready);
         Instant retryAt = clock.instant().plus(settings.errorBackoff());
         ready.forEach((partition, handled) -> {
-            Long failedOffset = failed.get(partition);
-            if (failedOffset == null) {
+            Result result = stuck.get(partition);
+            if (result == null) {
                 uncommitted.put(partition, new OffsetAndMetadata(handled.get(handled.size() - 1).offset() + 1));
+                tries.remove(partition);
+            } else if (result.unfinished()) {
+                // Shutting down: what is done before it is committed, the rest is handed back.
+                uncommitted.put(partition, new OffsetAndMetadata(result.offset()));
+            } else if (triedEnough(partition, result, tries)) {
+                ConsumerRecord<String, byte[]> record = handled.stream()
+                        .filter(r -> r.offset() == result.offset()).findFirst().orElseThrow();
+                runner.park(record, result.failure());
+                tries.remove(partition);
+                // The records after it in this batch ran too; handling them again is idempotent.
+                uncommitted.put(partition, new OffsetAndMetadata(result.offset() + 1));
+                consumer.seek(partition, result.offset() + 1);
             } else {
                 // Handled again after a rest, with everything after it in its partition (idempotent).
-                uncommitted.put(partition, new OffsetAndMetadata(failedOffset));
-                consumer.seek(partition, failedOffset);
+                uncommitted.put(partition, new OffsetAndMetadata(result.offset()));
+                consumer.seek(partition, result.offset());
                 consumer.pause(List.of(partition));
                 pauses.pause(partition, retryAt);
             }
         });
         commit(consumer, uncommitted);
+    }
+
+    /** Counts one more failed try of the record; true when it has had all its tries. */
+    private boolean triedEnough(TopicPartition partition, Result result, Map<TopicPartition, Tries> tries) {
+        Tries before = tries.get(partition);
+        int count = before != null && before.offset() == result.offset() ? before.count() + 1 : 1;
+        tries.put(partition, new Tries(result.offset(), count));
+        log.warn("scheduled step {}@{} failed (try {} of {})", partition, result.offset(), count,
+                settings.redeliveries() + 1, result.failure());
+        return count > settings.redeliveries();
     }
 
     /** Up to {@code maxWait}, but no later than the next paused partition is due. */
@@ -247,6 +305,14 @@ class PollLoop implements SmartLifecycle {
             List<ConsumerRecord<String, byte[]>> due = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
                 Instant readyAt = Instant.ofEpochMilli(record.timestamp()).plus(tier);
+                if (!readyAt.isAfter(now)) {
+                    // Due less than the shortest tier from now: a hop would overshoot by up to a whole tier,
+                    // so wait the remainder here; the records behind it wait at most as long.
+                    Instant dueAt = runner.dueAt(record);
+                    if (dueAt != null && dueAt.isAfter(now) && dueAt.isBefore(now.plus(SHORTEST_TIER))) {
+                        readyAt = dueAt;
+                    }
+                }
                 if (readyAt.isAfter(now)) {
                     consumer.seek(partition, record.offset());
                     consumer.pause(List.of(partition));
@@ -262,31 +328,46 @@ class PollLoop implements SmartLifecycle {
         return ready;
     }
 
-    /** Runs every ready record and waits for all; returns the first failed offset of each partition. */
-    private Map<TopicPartition, Long> execute(ExecutorService executor,
+    /**
+     * Runs every ready record and waits for all (while stopping, up to the shutdown deadline); returns
+     * per partition the first record that failed or did not finish.
+     */
+    private Map<TopicPartition, Result> execute(ExecutorService executor,
             Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> ready) {
-        Map<ConsumerRecord<String, byte[]>, Future<?>> running = new LinkedHashMap<>();
+        Map<ConsumerRecord<String, byte[]>, Future<?>> inFlight = new LinkedHashMap<>();
         ready.values().forEach(records -> records.forEach(
-                record -> running.put(record, executor.submit(() -> poller.handle(record)))));
-        Map<TopicPartition, Long> failed = new HashMap<>();
-        boolean interrupted = false;
-        for (Map.Entry<ConsumerRecord<String, byte[]>, Future<?>> entry : running.entrySet()) {
+                record -> inFlight.put(record, executor.submit(() -> runner.run(record)))));
+        Map<TopicPartition, Result> stuck = new HashMap<>();
+        for (Map.Entry<ConsumerRecord<String, byte[]>, Future<?>> entry : inFlight.entrySet()) {
             ConsumerRecord<String, byte[]> record = entry.getKey();
-            try {
-                entry.getValue().get();
-            } catch (ExecutionException e) {
-                log.warn("poll record {}-{}@{} failed; it is handled again after {}", record.topic(), record.partition(),
-                        record.offset(), settings.errorBackoff(), e.getCause());
-                failed.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
-            } catch (InterruptedException e) {
-                interrupted = true;
-                failed.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+            Result result = await(record, entry.getValue());
+            if (result != null) {
+                stuck.putIfAbsent(new TopicPartition(record.topic(), record.partition()), result);
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        return stuck;
+    }
+
+    /** Null when the record was handled; else how it failed or that it did not finish in time. */
+    private Result await(ConsumerRecord<String, byte[]> record, Future<?> future) {
+        while (true) {
+            try {
+                future.get(CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                return null;
+            } catch (ExecutionException e) {
+                Exception cause = e.getCause() instanceof Exception exception ? exception : e;
+                return new Result(record.offset(), cause, false);
+            } catch (TimeoutException e) {
+                if (!running && clock.instant().isAfter(stopDeadline)) {
+                    future.cancel(true);
+                    return new Result(record.offset(), null, true);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                future.cancel(true);
+                return new Result(record.offset(), null, true);
+            }
         }
-        return failed;
     }
 
     private void commit(Consumer<String, byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> uncommitted) {
@@ -300,50 +381,6 @@ class PollLoop implements SmartLifecycle {
             // The partitions moved on to another owner, which handles those records again.
             log.warn("offsets of the poll topics were not committed: {}", e.getMessage());
             uncommitted.clear();
-        }
-    }
-
-    /** Pause bookkeeping follows ownership: a revoked partition is its next owner's to decide about. */
-    private final class Rebalance implements ConsumerRebalanceListener {
-
-        private final Consumer<String, byte[]> consumer;
-        private final Pauses pauses;
-        private final Map<TopicPartition, OffsetAndMetadata> uncommitted;
-
-        Rebalance(Consumer<String, byte[]> consumer, Pauses pauses, Map<TopicPartition, OffsetAndMetadata> uncommitted) {
-            this.consumer = consumer;
-            this.pauses = pauses;
-            this.uncommitted = uncommitted;
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            Map<TopicPartition, OffsetAndMetadata> mine = new HashMap<>();
-            partitions.forEach(partition -> {
-                OffsetAndMetadata offset = uncommitted.remove(partition);
-                if (offset != null) {
-                    mine.put(partition, offset);
-                }
-            });
-            commit(consumer, mine);
-            pauses.forget(partitions);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            partitions.forEach(uncommitted::remove);
-            pauses.forget(partitions);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            Set<TopicPartition> paused = new HashSet<>(consumer.paused());
-            paused.retainAll(partitions);
-            if (!paused.isEmpty()) {
-                // Nothing remembers why these are paused: let them flow and be judged again.
-                consumer.resume(paused);
-            }
-            log.info("poll topics assigned: {}", partitions);
         }
     }
 }

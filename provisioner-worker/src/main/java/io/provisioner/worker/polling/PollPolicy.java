@@ -13,7 +13,7 @@ import java.util.Optional;
  * clamped), so a short operation is noticed quickly and a long one does not flood its broker; a
  * broker's {@code Retry-After} is a floor; the deadline is a ceiling.
  */
-final class PollPolicy {
+public final class PollPolicy {
 
     private final PollingSettings settings;
     private final Clock clock;
@@ -28,14 +28,18 @@ final class PollPolicy {
      * minimum and maximum interval; no sooner than {@code Retry-After}; no later than the deadline, so the
      * last poll happens at the deadline (the plan's maximum duration outranks the broker's hint).
      */
-    Instant nextDue(Instant startedAt, Integer maximumDurationSeconds, String retryAfter) {
+    public Instant nextDue(Instant startedAt, Integer maximumDurationSeconds, String retryAfter) {
+        return nextDueBefore(startedAt, deadline(startedAt, maximumDurationSeconds), retryAfter);
+    }
+
+    /** The same, with the deadline given. */
+    public Instant nextDueBefore(Instant startedAt, Instant deadline, String retryAfter) {
         Instant now = clock.instant();
         Instant due = now.plus(interval(Duration.between(startedAt, now)));
         Optional<Instant> notBefore = retryAfter(retryAfter, now);
         if (notBefore.isPresent() && notBefore.get().isAfter(due)) {
             due = notBefore.get();
         }
-        Instant deadline = deadline(startedAt, maximumDurationSeconds);
         return due.isAfter(deadline) ? (deadline.isAfter(now) ? deadline : now) : due;
     }
 
@@ -49,15 +53,15 @@ final class PollPolicy {
     }
 
     /** True at or past the deadline: the operation has failed (OSB: past it the operation has failed). */
-    boolean expired(Instant startedAt, Integer maximumDurationSeconds) {
+    public boolean expired(Instant startedAt, Integer maximumDurationSeconds) {
         return !clock.instant().isBefore(deadline(startedAt, maximumDurationSeconds));
     }
 
-    Instant deadline(Instant startedAt, Integer maximumDurationSeconds) {
+    public Instant deadline(Instant startedAt, Integer maximumDurationSeconds) {
         return startedAt.plus(maximumDuration(maximumDurationSeconds));
     }
 
-    Duration maximumDuration(Integer maximumDurationSeconds) {
+    public Duration maximumDuration(Integer maximumDurationSeconds) {
         return maximumDurationSeconds != null && maximumDurationSeconds > 0
                 ? Duration.ofSeconds(maximumDurationSeconds)
                 : settings.defaultMaximumDuration();
@@ -67,7 +71,7 @@ final class PollPolicy {
      * The earliest time a {@code Retry-After} value allows: delay-seconds or an HTTP date (RFC 9110).
      * Anything else is ignored, as a header we cannot read tells us nothing.
      */
-    static Optional<Instant> retryAfter(String header, Instant now) {
+    public static Optional<Instant> retryAfter(String header, Instant now) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }

@@ -2,6 +2,8 @@ package io.provisioner.worker.request;
 
 import io.provisioner.schemas.EventCodec;
 import io.provisioner.schemas.Topics;
+import io.provisioner.worker.operation.OperationStarter;
+import io.provisioner.worker.progress.RequestPosition;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -14,6 +16,8 @@ import org.springframework.stereotype.Component;
 @Component
 class RequestListener {
 
+    static final String ID = "provisioning-requests";
+
     private final EventCodec codec;
     private final OperationStarter starter;
 
@@ -22,8 +26,8 @@ class RequestListener {
         this.starter = starter;
     }
 
-    @KafkaListener(id = "provisioning-requests", idIsGroup = false, topics = Topics.REQUESTS)
+    @KafkaListener(id = ID, idIsGroup = false, topics = Topics.REQUESTS)
     void onRequest(ConsumerRecord<String, byte[]> record) {
-        starter.start(codec.readRequested(record.value()).data());
+        starter.start(codec.readRequested(record.value()).data(), new RequestPosition(record.partition(), record.offset()));
     }
 }

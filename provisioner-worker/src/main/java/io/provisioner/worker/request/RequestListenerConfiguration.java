@@ -1,7 +1,11 @@
 package io.provisioner.worker.request;
 
-import io.provisioner.schemas.Topics;
+import java.util.Properties;
 
+import io.provisioner.schemas.Topics;
+import io.provisioner.worker.messaging.DeadLetters;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +22,10 @@ import org.springframework.util.backoff.FixedBackOff;
 import tools.jackson.core.JacksonException;
 
 /**
- * The request listener's container: its concurrency, and the error policy for records whose handling
- * throws. Broker failures never throw (they become failed statuses); what throws is a record that
- * cannot be decoded (parked at once) or Kafka refusing a send (handled again a few times, then parked).
+ * The request listener's container: its concurrency, its shutdown, and the error policy for records
+ * whose handling throws. Broker failures never throw (they become statuses or durable retries); what
+ * throws is a record that cannot be decoded (parked at once) or Kafka refusing a send (handled again a
+ * few times, then parked).
  */
 @Configuration(proxyBeanMethods = false)
 class RequestListenerConfiguration {
@@ -32,22 +37,33 @@ class RequestListenerConfiguration {
     @SuppressWarnings({"unchecked", "rawtypes"})
     ConcurrentKafkaListenerContainerFactory<String, byte[]> kafkaListenerContainerFactory(
             ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<String, byte[]> consumerFactory,
-            KafkaTemplate<String, byte[]> kafka, RequestSettings settings) {
+            KafkaTemplate<String, byte[]> kafka, DeadLetters deadLetters, RequestSettings settings) {
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
         configurer.configure((ConcurrentKafkaListenerContainerFactory) factory, (ConsumerFactory) consumerFactory);
         factory.setConcurrency(settings.concurrency());
-        factory.setCommonErrorHandler(errorHandler(kafka, settings));
+        factory.setCommonErrorHandler(errorHandler(kafka, deadLetters, settings));
+        Properties consumer = new Properties();
+        consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.maxPollRecords()));
+        consumer.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(settings.maxPollInterval().toMillis()));
+        factory.getContainerProperties().setKafkaConsumerProperties(consumer);
+        // On stop: finish the record in hand (up to the timeout) and commit it; leave the rest of the batch.
+        factory.getContainerProperties().setStopImmediate(true);
+        factory.getContainerProperties().setShutdownTimeout(settings.shutdownTimeout().toMillis());
         return factory;
     }
 
-    static DefaultErrorHandler errorHandler(KafkaTemplate<String, byte[]> kafka, RequestSettings settings) {
+    static DefaultErrorHandler errorHandler(KafkaTemplate<String, byte[]> kafka, DeadLetters deadLetters,
+            RequestSettings settings) {
         // The dead-letter topic has as many partitions as its source, so the record keeps its partition.
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(kafka,
                 (record, exception) -> new TopicPartition(record.topic() + Topics.DEAD_LETTER_SUFFIX, record.partition()));
+        recoverer.setHeadersFunction((record, exception) -> DeadLetters.reasonHeaders(record,
+                exception.getCause() != null ? exception.getCause() : exception));
         DefaultErrorHandler handler = new DefaultErrorHandler((record, exception) -> {
             log.error("request record {}-{}@{} cannot be handled, sending it to the dead-letter topic: {}",
                     record.topic(), record.partition(), record.offset(), exception.getMessage());
             recoverer.accept(record, exception);
+            deadLetters.counted(record.topic());
         }, new FixedBackOff(settings.redeliveryBackoff().toMillis(), settings.redeliveries()));
         handler.addNotRetryableExceptions(IllegalArgumentException.class, JacksonException.class);
         return handler;

@@ -52,13 +52,36 @@ class BrokerErrorsTest {
     @Test
     void anUnreachableBrokerIsDescribedByWhatWasAttempted() {
         BrokerUnreachable refused = new BrokerUnreachable(PUT, 3, Duration.ofMillis(1_450),
-                new ConnectException("Connection refused"), false);
+                new ConnectException("Connection refused"), BrokerUnreachable.Reason.NO_ANSWER, false);
         assertThat(BrokerErrors.describe(refused)).isEqualTo("The service broker could not be reached: PUT "
                 + "/v2/service_instances/i-1 was attempted 3 times in 1.5 s and got no answer (last error: "
                 + "ConnectException: Connection refused)");
-        BrokerUnreachable open = new BrokerUnreachable(PUT, 0, Duration.ZERO, new IOException("x"), true);
+        BrokerUnreachable open = new BrokerUnreachable(PUT, 0, Duration.ZERO, new IOException("x"),
+                BrokerUnreachable.Reason.CIRCUIT_OPEN, false);
         assertThat(BrokerErrors.describe(open)).isEqualTo("The service broker could not be reached: PUT "
                 + "/v2/service_instances/i-1 was not attempted: the circuit breaker for this broker is open after "
                 + "repeated failures");
+    }
+
+    @Test
+    void aTimeoutSaysTheBrokerDidNotAnswerInTime() {
+        BrokerUnreachable slow = new BrokerUnreachable(PUT, 2, Duration.ofMillis(800),
+                new java.net.http.HttpTimeoutException("request timed out"), BrokerUnreachable.Reason.NO_ANSWER, true);
+        assertThat(BrokerErrors.describe(slow)).isEqualTo("The service broker did not answer in time: PUT "
+                + "/v2/service_instances/i-1 was attempted 2 times in 0.8 s and the broker did not answer in time (last "
+                + "error: HttpTimeoutException: request timed out)");
+        assertThat(slow.timedOut()).isTrue();
+    }
+
+    @Test
+    void specialAnswersSayWhatTheyMean() {
+        assertThat(BrokerErrors.conflict(json(409, "{}", 1), PUT)).isEqualTo("The service broker already has an instance "
+                + "with this id, with different attributes (409 Conflict), so it did not create one: the broker gave no "
+                + "description (HTTP 409 from PUT /v2/service_instances/i-1)");
+        assertThat(BrokerErrors.malformed(new BrokerAnswer(201, "{oops", null, null, 1), PUT)).isEqualTo(
+                "The service broker's answer is not valid OSB: HTTP 201 with the body \"{oops\" (HTTP 201 from PUT "
+                        + "/v2/service_instances/i-1)");
+        assertThat(BrokerErrors.unexpected(json(204, "{}", 1), PUT)).isEqualTo("The service broker answered HTTP 204, "
+                + "which OSB does not define for this call (HTTP 204 from PUT /v2/service_instances/i-1)");
     }
 }

@@ -15,7 +15,7 @@ class PollPolicyTest {
     private final PollPolicy policy = new PollPolicy(defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static PollingSettings defaults() {
-        return new PollingSettings(null, null, null, null, null, null, null, null);
+        return new PollingSettings(null, null, null, null, null, null, null, null, null, null);
     }
 
     @Test
@@ -81,7 +81,7 @@ class PollPolicyTest {
     @Test
     void settingsChangeTheCurve() {
         PollingSettings settings = new PollingSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), 0.5,
-                Duration.ofMinutes(10), null, null, null, null);
+                Duration.ofMinutes(10), null, null, null, null, null, null);
         PollPolicy custom = new PollPolicy(settings, Clock.fixed(NOW, ZoneOffset.UTC));
         assertThat(custom.nextDue(NOW.minusSeconds(1), null, null)).isEqualTo(NOW.plusSeconds(2));
         assertThat(custom.nextDue(NOW.minusSeconds(8), null, null)).isEqualTo(NOW.plusSeconds(4));
@@ -90,10 +90,8 @@ class PollPolicyTest {
     }
 
     @Test
-    void humanDurationsReadWell() {
-        assertThat(HumanDuration.of(Duration.ofHours(24))).isEqualTo("24 hours");
-        assertThat(HumanDuration.of(Duration.ofMinutes(1))).isEqualTo("1 minute");
-        assertThat(HumanDuration.of(Duration.ofSeconds(90))).isEqualTo("90 seconds");
-        assertThat(HumanDuration.of(Duration.ofSeconds(2))).isEqualTo("2 seconds");
+    void aGivenDeadlineCapsTheNextPoll() {
+        assertThat(policy.nextDueBefore(NOW.minusSeconds(100), NOW.plusSeconds(3), null)).isEqualTo(NOW.plusSeconds(3));
+        assertThat(policy.nextDueBefore(NOW.minusSeconds(100), NOW.minusSeconds(1), null)).isEqualTo(NOW);
     }
 }

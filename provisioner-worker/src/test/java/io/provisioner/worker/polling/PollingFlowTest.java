@@ -2,6 +2,7 @@ package io.provisioner.worker.polling;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
@@ -101,51 +102,21 @@ class PollingFlowTest extends WorkerIntegrationTest {
     }
 
     @Test
-    void operationStillInProgressAtTheDeadlineFails() {
+    void updateStillInProgressAtTheDeadlineFails() {
         String instance = newGuid();
         String path = "/v2/service_instances/" + instance;
-        broker.stubFor(put(urlPathEqualTo(path)).willReturn(aResponse().withStatus(202).withBody("{\"operation\":\"slow\"}")));
+        broker.stubFor(patch(urlPathEqualTo(path)).willReturn(aResponse().withStatus(202).withBody("{\"operation\":\"slow\"}")));
         broker.stubFor(get(urlPathEqualTo(path + "/last_operation")).willReturn(aResponse().withStatus(200)
                 .withBody("{\"state\":\"in progress\",\"description\":\"Still copying\"}")));
 
-        send(request(OperationType.CREATE, instance, brokerUrl(), 2));
+        send(request(OperationType.UPDATE, instance, brokerUrl(), 2));
 
         OperationStatusChanged status = last(awaitFinished(instance));
         assertThat(status.state()).isEqualTo(OperationState.FAILED);
         assertThat(status.description()).isEqualTo(
-                "The broker did not finish the create within 2 seconds (last answer: \"in progress\", \"Still copying\")");
-    }
-
-    @Test
-    void pollWaitingOnItsTierSurvivesAStoppedPollConsumer() {
-        String instance = newGuid();
-        String path = "/v2/service_instances/" + instance;
-        broker.stubFor(put(urlPathEqualTo(path)).willReturn(aResponse().withStatus(202).withBody("{\"operation\":\"p1\"}")));
-        broker.stubFor(get(urlPathEqualTo(path + "/last_operation")).willReturn(aResponse().withStatus(200)
-                .withBody("{\"state\":\"succeeded\"}")));
-
-        pollLoop.stop();
-        try {
-            send(request(OperationType.CREATE, instance));
-
-            try (KafkaConsumer<String, byte[]> tier = reader(Topics.pollTopic(Duration.ofSeconds(1)))) {
-                List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
-                await().atMost(PATIENCE).until(() -> !recordsWithKey(tier, instance, seen).isEmpty());
-                PollScheduled poll = codec.readPoll(recordsWithKey(tier, instance, seen).get(0).value()).data();
-                assertThat(poll.attempt()).isZero();
-                assertThat(poll.brokerOperation()).isEqualTo("p1");
-                // The first poll is due a minimum interval after the broker accepted the operation.
-                assertThat(poll.dueAt()).isBetween(poll.startedAt().plusSeconds(1), poll.startedAt().plusMillis(1_100));
-            }
-            await().atMost(PATIENCE).until(() -> !statusesOf(instance).isEmpty());
-            assertThat(statusesOf(instance)).extracting(OperationStatusChanged::state)
-                    .containsExactly(OperationState.IN_PROGRESS);
-            assertThat(broker.findAll(getRequestedFor(urlPathEqualTo(path + "/last_operation")))).isEmpty();
-        } finally {
-            pollLoop.start();
-        }
-
-        assertThat(last(awaitFinished(instance)).state()).isEqualTo(OperationState.SUCCEEDED);
+                "The broker did not finish the update within 2 seconds (last answer: \"in progress\", \"Still copying\")");
+        assertThat(broker.findAll(deleteRequestedFor(urlPathEqualTo(path)))).as("no orphan mitigation after an update")
+                .isEmpty();
     }
 
     @Test

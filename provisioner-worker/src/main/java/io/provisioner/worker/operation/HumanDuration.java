@@ -1,4 +1,4 @@
-package io.provisioner.worker.polling;
+package io.provisioner.worker.operation;
 
 import java.time.Duration;
 
@@ -8,8 +8,9 @@ final class HumanDuration {
     private HumanDuration() {
     }
 
+    /** Whole seconds, rounded up, so a wait is never told shorter than it is. */
     static String of(Duration duration) {
-        long seconds = duration.toSeconds();
+        long seconds = (duration.toMillis() + 999) / 1000;
         if (seconds > 0 && seconds % 3600 == 0) {
             return plural(seconds / 3600, "hour");
         }
@@ -17,6 +18,10 @@ final class HumanDuration {
             return plural(seconds / 60, "minute");
         }
         return plural(seconds, "second");
+    }
+
+    static String times(int count, String what) {
+        return plural(count, what);
     }
 
     private static String plural(long count, String unit) {

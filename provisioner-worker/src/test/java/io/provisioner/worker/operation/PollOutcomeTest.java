@@ -1,4 +1,4 @@
-package io.provisioner.worker.polling;
+package io.provisioner.worker.operation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.provisioner.worker.polling;
+package io.provisioner.worker.operation;
 
 import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationType;

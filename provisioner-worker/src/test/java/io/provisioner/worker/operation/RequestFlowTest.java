@@ -1,7 +1,9 @@
-package io.provisioner.worker.request;
+package io.provisioner.worker.operation;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -150,17 +152,22 @@ class RequestFlowTest extends WorkerIntegrationTest {
     }
 
     @Test
-    void brokerServerErrorIsRetriedThenFailsTheOperationWithTheBrokersWords() {
+    void brokerServerErrorIsRetriedThenFailsTheOperationWithTheBrokersWordsAndCleansUp() {
         String instance = newGuid();
         broker.stubFor(put(urlPathEqualTo("/v2/service_instances/" + instance)).willReturn(aResponse().withStatus(500)
                 .withBody("{\"error\":\"X\",\"description\":\"plan is full\"}")));
+        broker.stubFor(delete(urlPathEqualTo("/v2/service_instances/" + instance)).willReturn(aResponse().withStatus(200)
+                .withBody("{}")));
 
         send(request(OperationType.CREATE, instance));
 
         OperationStatusChanged status = last(awaitFinished(instance));
         assertThat(status.state()).isEqualTo(OperationState.FAILED);
-        assertThat(status.description()).contains("plan is full", "HTTP 500", "error \"X\"", "after 3 attempts");
+        assertThat(status.description()).isEqualTo("Service broker error: plan is full (HTTP 500 from PUT "
+                + "/v2/service_instances/" + instance + ", error \"X\", after 3 attempts)." + OrphanMitigation.DELETED);
         broker.verify(3, putRequestedFor(urlPathEqualTo("/v2/service_instances/" + instance)));
+        broker.verify(1, deleteRequestedFor(urlPathEqualTo("/v2/service_instances/" + instance))
+                .withoutHeader("X-Broker-API-Originating-Identity"));
     }
 
     @Test
@@ -177,19 +184,27 @@ class RequestFlowTest extends WorkerIntegrationTest {
     }
 
     @Test
-    void unreachableBrokerFailsTheOperationSayingWhatWasAttempted() throws Exception {
+    void unreachableBrokerIsTriedAgainLaterThenGivenUpSayingWhatWasAttempted() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
         String instance = newGuid();
 
-        send(request(OperationType.CREATE, instance, "http://127.0.0.1:" + closedPort, null));
+        // The operation's deadline (2 s) bounds the durable retries.
+        send(request(OperationType.CREATE, instance, "http://127.0.0.1:" + closedPort, 2));
 
-        OperationStatusChanged status = last(awaitFinished(instance));
+        List<OperationStatusChanged> statuses = awaitFinished(instance);
+        assertThat(statuses.get(0).state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(statuses.get(0).description()).startsWith("The service broker could not be reached: PUT "
+                + "/v2/service_instances/" + instance + " was attempted 3 times").contains("ConnectException",
+                "The platform tries again in", "(1 attempt so far)");
+        OperationStatusChanged status = last(statuses);
         assertThat(status.state()).isEqualTo(OperationState.FAILED);
         assertThat(status.description()).startsWith("The service broker could not be reached: PUT /v2/service_instances/"
-                + instance + " was attempted 3 times").contains("ConnectException").doesNotContain(BROKER_PASSWORD);
+                + instance + " was attempted 3 times").containsPattern("The platform gave up after \\d+ attempts over "
+                + "\\d+ seconds\\.$").doesNotContain(BROKER_PASSWORD);
+        assertThat(statuses).extracting(OperationStatusChanged::sequence).isSorted().doesNotHaveDuplicates();
     }
 
     @Test
@@ -209,6 +224,12 @@ class RequestFlowTest extends WorkerIntegrationTest {
             assertThat(dead).hasSize(1);
             assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json at all");
             assertThat(dead.get(0).headers().lastHeader("kafka_dlt-exception-message")).isNotNull();
+            assertThat(new String(dead.get(0).headers().lastHeader("x-original-offset").value(), StandardCharsets.UTF_8))
+                    .matches("\\d+");
+            assertThat(new String(dead.get(0).headers().lastHeader("x-original-partition").value(),
+                    StandardCharsets.UTF_8)).isEqualTo(Integer.toString(dead.get(0).partition()));
+            assertThat(new String(dead.get(0).headers().lastHeader("x-exception-message").value(),
+                    StandardCharsets.UTF_8)).isNotBlank();
         }
     }
 

@@ -1,0 +1,87 @@
+package io.provisioner.worker.polling;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.provisioner.worker.messaging.DeadLetters;
+import io.provisioner.worker.messaging.KafkaSettings;
+import io.provisioner.worker.messaging.Sends;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.stereotype.Component;
+
+import tools.jackson.core.JacksonException;
+
+/**
+ * Runs one record of a delay tier that is ready: a step due now goes to the {@link DueWorkHandler}; a step
+ * due later hops to the tier that fits the remaining wait; a record that can never be handled is parked.
+ */
+@Component
+class DueRecordRunner {
+
+    private final PollScheduler scheduler;
+    private final DueWorkHandler handler;
+    private final DeadLetters deadLetters;
+    private final KafkaSettings kafkaSettings;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    DueRecordRunner(PollScheduler scheduler, DueWorkHandler handler, DeadLetters deadLetters, KafkaSettings kafkaSettings,
+            MeterRegistry meters, Clock clock) {
+        this.scheduler = scheduler;
+        this.handler = handler;
+        this.deadLetters = deadLetters;
+        this.kafkaSettings = kafkaSettings;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    /** Returns when the record is done with; throws when it should be handled again. */
+    void run(ConsumerRecord<String, byte[]> record) {
+        DueWork work;
+        try {
+            work = scheduler.read(record);
+        } catch (IllegalArgumentException | JacksonException e) {
+            park(record, e);
+            return;
+        }
+        if (work.poll().dueAt().isAfter(clock.instant())) {
+            // A wait longer than a tier hops from tier to tier until it is due.
+            Sends.await(List.of(scheduler.schedule(work)), kafkaSettings.sendTimeout());
+            count("rescheduled");
+            return;
+        }
+        try {
+            handler.handle(work);
+        } catch (IllegalArgumentException e) {
+            // E.g. a sealed password this worker's key cannot open: no retry can help; keep it for an operator.
+            park(record, e);
+        }
+    }
+
+    /** When the step a record holds is due, or null when the record cannot be read (it will be parked). */
+    Instant dueAt(ConsumerRecord<String, byte[]> record) {
+        try {
+            return scheduler.read(record).poll().dueAt();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Parks a record whose handling failed too often, or that can never be handled. */
+    void park(ConsumerRecord<String, byte[]> record, Exception cause) {
+        deadLetters.park(record, cause);
+        count("dead_letter");
+    }
+
+    private void count(String outcome) {
+        Counter.builder("provisioner.polls")
+                .description("Scheduled steps (polls, retries, orphan mitigation), by what came of them")
+                .tag("outcome", outcome)
+                .register(meters)
+                .increment();
+    }
+}

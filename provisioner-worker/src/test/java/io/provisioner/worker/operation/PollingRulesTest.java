@@ -1,0 +1,162 @@
+package io.provisioner.worker.operation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.provisioner.schemas.OperationState;
+import io.provisioner.schemas.OperationStatusChanged;
+import io.provisioner.schemas.OperationType;
+import io.provisioner.schemas.ProvisioningRequested;
+import io.provisioner.worker.WorkerIntegrationTest;
+
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One test per polling rule (DESIGN §5, OSB_CONTRACT.md "Poll"), against the sample broker, with the times
+ * at which the broker received each poll. Bounds are lower bounds: a loaded machine may poll late, never
+ * early.
+ */
+class PollingRulesTest extends WorkerIntegrationTest {
+
+    private final String instance = newGuid();
+    private final String path = "/v2/service_instances/" + instance;
+
+    private static Instant receivedAt(JsonNode request) {
+        return Instant.parse(request.get("received_at").asString());
+    }
+
+    private List<JsonNode> polls() {
+        return sampleBrokerRequests(instance).stream()
+                .filter(request -> request.get("path").asString().endsWith("/last_operation")).toList();
+    }
+
+    private OperationStatusChanged run(ProvisioningRequested request) {
+        send(request);
+        return last(awaitFinished(instance));
+    }
+
+    @Test
+    void theFirstPollComesASecondAfterTheBrokerAcceptedAndEchoesTheOperation() {
+        OperationStatusChanged status = run(sampleRequest(OperationType.CREATE, instance, ASYNC_PLAN,
+                Map.of("delay_ms", 1500, "operation", "op/with spaces&x=1+ü")));
+
+        assertThat(status.state()).isEqualTo(OperationState.SUCCEEDED);
+        assertThat(status.description()).isEqualTo("The instance is provisioned.");
+        JsonNode putRequest = sampleBrokerRequests(instance).get(0);
+        List<JsonNode> polls = polls();
+        assertThat(Duration.between(receivedAt(putRequest), receivedAt(polls.get(0))))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(polls).allSatisfy(poll -> {
+            // URL-encoded as RFC 3986 wants it; service and plan always sent.
+            assertThat(poll.get("query").asString()).isEqualTo("service_id=" + SAMPLE_SERVICE + "&plan_id=" + ASYNC_PLAN
+                    + "&operation=op%2Fwith%20spaces%26x%3D1%2B%C3%BC");
+            assertThat(poll.get("method").asString()).isEqualTo("GET");
+            assertThat(poll.get("body").isNull()).isTrue();
+            assertOsbHeaders(poll, true);
+        });
+        assertThat(statusesOf(instance)).allSatisfy(s -> assertThat(s.brokerOperation()).isEqualTo("op/with spaces&x=1+ü"));
+    }
+
+    @Test
+    void theIntervalGrowsWithTheOperationsAge() {
+        // 10 % of the age, never under a second: growth shows after ten seconds.
+        OperationStatusChanged status = run(sampleRequest(OperationType.CREATE, instance, ASYNC_PLAN,
+                Map.of("delay_ms", 15_000)));
+
+        assertThat(status.state()).isEqualTo(OperationState.SUCCEEDED);
+        Instant accepted = receivedAt(sampleBrokerRequests(instance).get(0));
+        List<JsonNode> polls = polls();
+        Duration longest = Duration.ZERO;
+        for (int i = 1; i < polls.size(); i++) {
+            Instant previous = receivedAt(polls.get(i - 1));
+            Duration gap = Duration.between(previous, receivedAt(polls.get(i)));
+            Duration age = Duration.between(accepted, previous);
+            Duration expected = Duration.ofMillis(Math.max(1_000, age.toMillis() / 10));
+            // The age the worker sees starts a little after the broker received the PUT: allow 100 ms.
+            assertThat(gap).as("gap before poll %d", i).isGreaterThanOrEqualTo(expected.minusMillis(100));
+            longest = gap.compareTo(longest) > 0 ? gap : longest;
+        }
+        assertThat(longest).isGreaterThan(Duration.ofMillis(1_100));
+    }
+
+    @Test
+    void retryAfterAsAnHttpDateIsHonoured() {
+        OperationStatusChanged status = run(sampleRequest(OperationType.CREATE, instance, ASYNC_PLAN,
+                Map.of("delay_ms", 2500, "retry_after", "http-date:3")));
+
+        assertThat(status.state()).isEqualTo(OperationState.SUCCEEDED);
+        List<JsonNode> requests = sampleBrokerRequests(instance);
+        // The 202 said "not before 3 s", so did the first poll.
+        assertThat(Duration.between(receivedAt(requests.get(0)), receivedAt(requests.get(1))))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        assertThat(requests).hasSize(2);
+    }
+
+    @Test
+    void goneWhilePollingADeleteIsSuccess() {
+        assertThat(run(sampleRequest(OperationType.CREATE, instance, SYNC_PLAN,
+                Map.of("deprovision", Map.of("mode", "async", "delay_ms", 500)))).state())
+                .isEqualTo(OperationState.SUCCEEDED);
+        ProvisioningRequested delete = sampleRequest(OperationType.DELETE, instance, SYNC_PLAN, null);
+
+        send(delete);
+
+        await().atMost(PATIENCE).until(() -> last(statusesOf(instance)).operationId().equals(delete.operationId())
+                && last(statusesOf(instance)).state().terminal());
+        assertThat(last(statusesOf(instance)).state()).isEqualTo(OperationState.SUCCEEDED);
+        assertThat(sampleBrokerCalls(instance)).containsExactly("PUT", "DELETE", "GET last_operation");
+        JsonNode deleteRequest = sampleBrokerRequests(instance).get(1);
+        assertThat(deleteRequest.get("query").asString())
+                .isEqualTo("service_id=" + SAMPLE_SERVICE + "&plan_id=" + SYNC_PLAN + "&accepts_incomplete=true");
+        assertOsbHeaders(deleteRequest, true);
+    }
+
+    @Test
+    void invalidAnswersAndGoneDuringACreateNeverEndItEarly() {
+        OperationStatusChanged status = run(sampleRequest(OperationType.CREATE, instance, ASYNC_PLAN, Map.of(
+                "delay_ms", 200, "poll_script", List.of(
+                        Map.of("status", 410, "body", "{}"),
+                        Map.of("status", 500, "body", "Internal Server Error", "content_type", "text/plain"),
+                        Map.of("status", 200, "body", "this is not json"),
+                        Map.of("status", 200, "body", Map.of("state", "almost done")),
+                        Map.of("status", 404, "body", "{}")))));
+
+        assertThat(status.state()).isEqualTo(OperationState.SUCCEEDED);
+        assertThat(sampleBrokerCalls(instance)).containsExactly("PUT", "GET last_operation", "GET last_operation",
+                "GET last_operation", "GET last_operation", "GET last_operation", "GET last_operation");
+    }
+
+    @Test
+    void connectionErrorsWhilePollingNeverEndItEarly() {
+        broker.stubFor(put(urlPathEqualTo(path)).willReturn(aResponse().withStatus(202).withBody("{\"operation\":\"c\"}")));
+        String scenario = "faults-" + instance;
+        broker.stubFor(get(urlPathEqualTo(path + "/last_operation")).inScenario(scenario)
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("reset")
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        broker.stubFor(get(urlPathEqualTo(path + "/last_operation")).inScenario(scenario)
+                .whenScenarioStateIs("reset").willSetStateTo("garbage")
+                .willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
+        broker.stubFor(get(urlPathEqualTo(path + "/last_operation")).inScenario(scenario)
+                .whenScenarioStateIs("garbage")
+                .willReturn(aResponse().withStatus(200).withBody("{\"state\":\"succeeded\"}")));
+
+        OperationStatusChanged status = run(request(OperationType.CREATE, instance));
+
+        assertThat(status.state()).isEqualTo(OperationState.SUCCEEDED);
+        assertThat(broker.findAll(getRequestedFor(urlPathEqualTo(path + "/last_operation")))).hasSize(3);
+    }
+}
