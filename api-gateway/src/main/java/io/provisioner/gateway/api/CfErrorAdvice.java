@@ -59,7 +59,13 @@ class CfErrorAdvice {
         return answer(CfError.REQUEST_TOO_LARGE, "The request body is too large");
     }
 
+    /**
+     * The database is away: no connection, or it died inside a transaction (the rollback then fails too,
+     * as the fault-test suite showed with PostgreSQL stopped under load). Nothing was committed.
+     */
     @ExceptionHandler({CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
+            org.springframework.transaction.TransactionSystemException.class,
+            org.springframework.dao.RecoverableDataAccessException.class,
             DataAccessResourceFailureException.class, TransientDataAccessException.class})
     ResponseEntity<ErrorBody> databaseAway(Exception e) {
         log.warn("database unavailable: {}", e.getMessage());
