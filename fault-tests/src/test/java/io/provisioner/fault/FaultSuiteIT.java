@@ -1,0 +1,606 @@
+package io.provisioner.fault;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.provisioner.schemas.Topics;
+
+/**
+ * Issue 5, "Prove it": every scenario starts its own processes (PostgreSQL, Kafka, sample broker, worker, gateway),
+ * runs load, injects its fault, and then checks every operation: lost, stuck, wrong, duplicate provisions.
+ * Run with {@code ./mvnw -B -Pfault-tests verify -pl fault-tests -am -Dmaven.test.skip=true} (see README.md).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteIT {
+
+    private static final List<Verdict> RESULTS = new ArrayList<>();
+    private static Path work;
+    private static Stack.Jars jars;
+    private static Set<Integer> selected;
+    private static double scale;
+    private static long suiteStart;
+
+    @BeforeAll
+    static void prepare() throws IOException {
+        suiteStart = System.nanoTime();
+        work = Path.of(System.getProperty("fault.work.dir", "target/fault-runs")).toAbsolutePath();
+        Files.createDirectories(work);
+        Path jarDir = work.resolve("jars");
+        Files.createDirectories(jarDir);
+        jars = new Stack.Jars(copy(System.getProperty("fault.gateway.jar"), jarDir),
+                copy(System.getProperty("fault.worker.jar"), jarDir),
+                copy(System.getProperty("fault.broker.jar"), jarDir));
+        String which = System.getProperty("fault.scenarios", "all").trim();
+        selected = new TreeSet<>();
+        if (which.isEmpty() || which.equals("all") || which.startsWith("${")) {
+            selected.addAll(List.of(1, 2, 3, 4, 5, 6));
+        } else {
+            Arrays.stream(which.split(",")).map(String::trim).map(Integer::parseInt).forEach(selected::add);
+        }
+        String s = System.getProperty("fault.scale", "1").trim();
+        scale = s.isEmpty() || s.startsWith("${") ? 1.0 : Double.parseDouble(s);
+        if (!Files.isExecutable(Path.of(Postgres.BIN, "initdb"))) {
+            throw new IllegalStateException("PostgreSQL server binaries not found in " + Postgres.BIN
+                    + " (apt-get install postgresql-15, or -Dfault.postgres.bin=...)");
+        }
+        print("fault suite: scenarios " + selected + ", scale " + scale + ", work folder " + work);
+    }
+
+    private static Path copy(String jar, Path dir) throws IOException {
+        if (jar == null) {
+            throw new IllegalStateException("system property with the jar path missing (run through Maven, see README)");
+        }
+        Path source = Path.of(jar);
+        if (!Files.isRegularFile(source)) {
+            throw new IllegalStateException(source + " does not exist: build with -am (see fault-tests/README.md)");
+        }
+        Path target = dir.resolve(source.getFileName());
+        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    @AfterAll
+    static void summary() throws IOException {
+        StringBuilder s = new StringBuilder("\n==================== fault suite results ====================\n");
+        for (Verdict v : RESULTS) {
+            s.append(v.report());
+        }
+        long passed = RESULTS.stream().filter(Verdict::passed).count();
+        s.append(String.format("suite took %.0f s%n", Procs.seconds(suiteStart)));
+        s.append(passed).append(" passed, ").append(RESULTS.size() - passed).append(" failed\n");
+        print(s.toString());
+        if (work != null) {
+            Files.writeString(work.resolve("report.txt"), s.toString(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void print(String text) {
+        System.out.println(text);
+        System.out.flush();
+    }
+
+    private static int scaled(int n) {
+        return Math.max(10, (int) Math.round(n * scale));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface Body {
+        void run(Stack stack, Verdict verdict) throws Exception;
+    }
+
+    private static void scenario(int number, String title, Body body) throws IOException {
+        assumeTrue(selected.contains(number), "scenario " + number + " not selected");
+        Verdict verdict = new Verdict(number, title);
+        long start = System.nanoTime();
+        Path dir = work.resolve("scenario-" + number);
+        Procs.deleteTree(dir);
+        Files.createDirectories(dir);
+        print("---- scenario " + number + " " + title + " (" + Instant.now() + "), logs in " + dir);
+        try (Stack stack = Stack.start(dir, jars)) {
+            verdict.notes.add(String.format("stack (PostgreSQL, Kafka, sample broker, worker, gateway) up in %.1f s",
+                    Procs.seconds(start)));
+            body.run(stack, verdict);
+            long keep = Long.getLong("fault.keep.seconds", 0L);
+            if (keep > 0) {
+                print("keeping the stack up for " + keep + " s: gateway " + stack.gatewayUrl() + ", broker "
+                        + stack.brokerUrl() + ", kafka " + stack.kafka.bootstrap() + ", postgres port " + stack.postgres.port);
+                Procs.sleep(Duration.ofSeconds(keep));
+            }
+            if (stack.client.tokensFetched() > 0) {
+                verdict.notes.add("the gateway asked for authentication: " + stack.client.tokensFetched()
+                        + " bearer token(s) fetched from /oauth/token");
+            }
+        } catch (Throwable t) {
+            verdict.problems.add("scenario aborted: " + t);
+            t.printStackTrace(System.out);
+        }
+        verdict.tookSeconds = Math.round(Procs.seconds(start));
+        RESULTS.add(verdict);
+        print(verdict.report());
+        assertTrue(verdict.passed(), verdict.line());
+    }
+
+    /** {@code n} creates: async plan with the given broker delay; every {@code failingEvery}-th on the failing plan. */
+    private static List<Op> ops(Stack stack, String prefix, int n, int failingEvery, int delayMs) throws IOException {
+        String asyncPlan = stack.client.planGuid(Stack.ASYNC_PLAN);
+        String failingPlan = failingEvery > 0 ? stack.client.planGuid(Stack.FAILING_PLAN) : null;
+        List<Op> ops = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = String.format("%s-%05d", prefix, i);
+            if (failingEvery > 0 && i % failingEvery == failingEvery - 1) {
+                ops.add(new Op(i, name, failingPlan, Stack.FAILING_PLAN, Map.of("fault_op", i), "failed"));
+            } else {
+                ops.add(new Op(i, name, asyncPlan, Stack.ASYNC_PLAN,
+                        Map.of("sample_broker", Map.of("delay_ms", delayMs), "fault_op", i), "succeeded"));
+            }
+        }
+        return ops;
+    }
+
+    private static Load load(Stack stack, List<Op> ops, double rate) throws IOException {
+        return new Load(stack.client, stack.client.spaceGuid(), ops, rate, 32, Duration.ofSeconds(180));
+    }
+
+    /** Waits for the load(s) and for every operation to settle, then checks them all. */
+    private static Map<String, GatewayClient.Instance> settleAndVerify(Stack stack, List<Op> ops, Load load,
+            Verdict verdict, Duration settle) throws IOException {
+        return settleAndVerify(stack, ops, List.of(load), verdict, settle);
+    }
+
+    private static Map<String, GatewayClient.Instance> settleAndVerify(Stack stack, List<Op> ops, List<Load> loads,
+            Verdict verdict, Duration settle) throws IOException {
+        for (Load load : loads) {
+            if (!load.awaitDone(Duration.ofSeconds(240))) {
+                verdict.problems.add("the load did not finish: some creates never got a final answer");
+            }
+            load.close();
+            verdict.notes.add("client: " + load.summary());
+        }
+        double settled = Verifier.awaitSettled(stack, ops, settle);
+        verdict.notes.add(settled < 0 ? "operations still in progress after the bounded wait (at most "
+                + settle.toSeconds() + " s; it ends early once no operation finished for "
+                + Verifier.NO_PROGRESS.toSeconds() + " s)" : String.format(
+                        "all operations final %.1f s after the load was answered (bounded wait %d s)",
+                        settled, settle.toSeconds()));
+        Map<String, GatewayClient.Instance> all = Verifier.verify(stack, ops, verdict);
+        int strangers = Verifier.strangers(all, ops);
+        if (strangers > 0) {
+            verdict.problems.add(strangers + " instance(s) at the gateway that no create of this scenario produced");
+        }
+        return all;
+    }
+
+    private static long inProgress(Stack stack, List<Op> ops) {
+        try {
+            Map<String, GatewayClient.Instance> all = stack.client.allInstances();
+            return ops.stream().filter(Op::accepted).map(o -> all.get(o.guid))
+                    .filter(i -> i != null && "in progress".equals(i.state())).count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Answers other than 201 (and the expected ones) are a problem in their own right. */
+    private static void unexpectedAnswers(Load load, Verdict verdict, Set<String> allowed, String context) {
+        Map<String, Long> odd = new TreeMap<>();
+        load.answerCounts().forEach((answer, count) -> {
+            if (!answer.equals("201") && !answer.equals(Load.RETRY_NAME_TAKEN)
+                    && allowed.stream().noneMatch(answer::startsWith)) {
+                odd.put(answer, count);
+            }
+        });
+        if (!odd.isEmpty()) {
+            StringBuilder s = new StringBuilder("create answers " + odd + " " + context + "; first of each:");
+            odd.keySet().forEach(k -> s.append(" [").append(load.example(k)).append(']'));
+            verdict.problems.add(s.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void scenario1_killWorker() throws IOException {
+        scenario(1, "kill -9 worker", (stack, v) -> {
+            int n = scaled(1000);
+            // The broker takes 20 s per operation, longer than the whole load: at the kill every one is in flight.
+            List<Op> ops = ops(stack, "s1", n, 0, 20_000);
+            Load load = load(stack, ops, 100).start();
+            load.awaitAccepted(n, Duration.ofSeconds(120));
+            long inFlight = inProgress(stack, ops);
+            double killAt = load.elapsed();
+            stack.worker.kill9();
+            int reached = stack.broker.provisions(stack.broker.requests()).size();
+            v.notes.add(String.format("kill 1: worker killed (SIGKILL) %.1f s into the load: %d of %d creates accepted, "
+                    + "%d in progress at the gateway, %d had reached the broker", killAt, load.accepted(), n, inFlight,
+                    reached));
+            if (inFlight < n * 0.9) {
+                v.problems.add("precondition: only " + inFlight + " operations were in flight at the kill");
+            }
+            Procs.sleep(Duration.ofSeconds(3));
+            long restart = System.nanoTime();
+            stack.worker.start(Duration.ofSeconds(120));
+            v.notes.add(String.format("worker restarted 3 s after kill 1, ready in %.1f s", Procs.seconds(restart)));
+
+            // Three more kills while operations sit between their provision and their last poll, each at the moment a
+            // late poll's outcome ("in progress", sequence 10 or more: the operation is some 10 s old, so the broker
+            // finishes it while the worker is down) appears on provisioning.status: that poll batch is handled but its
+            // offsets are not yet committed, so the next worker handles it again, by then with another outcome.
+            long mostPolled = 0;
+            try (KafkaTools kafka = new KafkaTools(stack.kafka.bootstrap())) {
+                for (int kill = 2; kill <= 4; kill++) {
+                    long waitFrom = System.nanoTime();
+                    int target = n * (kill - 1) / 4;
+                    int reachedNow = stack.broker.provisions(stack.broker.requests()).size();
+                    while (reachedNow < target && Procs.seconds(waitFrom) < 60) {
+                        Procs.sleep(Duration.ofSeconds(2));
+                        reachedNow = stack.broker.provisions(stack.broker.requests()).size();
+                    }
+                    long stillInProgress = inProgress(stack, ops);
+                    String moment = killAtPollOutcome(kafka, stack.worker, 10, Duration.ofSeconds(30));
+                    long polling = reachedNow - (n - stillInProgress);
+                    mostPolled = Math.max(mostPolled, polling);
+                    Procs.sleep(Duration.ofSeconds(3));
+                    restart = System.nanoTime();
+                    stack.worker.start(Duration.ofSeconds(120));
+                    v.notes.add(String.format("kill %d: worker killed (SIGKILL) %.1f s after the previous restart was "
+                            + "ready, %s: %d operations had reached the broker, %d of them in progress (being polled), "
+                            + "%d not yet sent; restarted 3 s later, ready in %.1f s", kill, Procs.seconds(waitFrom),
+                            moment, reachedNow, polling, n - reachedNow, Procs.seconds(restart)));
+                }
+            }
+            if (mostPolled < n / 10) {
+                v.problems.add("precondition: at most " + mostPolled + " operations were being polled at a kill");
+            }
+            settleAndVerify(stack, ops, load, v, Duration.ofSeconds(240));
+            unexpectedAnswers(load, v, Set.of(), "(the gateway was never disturbed)");
+        });
+    }
+
+    /**
+     * Kills {@code worker} the moment one of its poll outcomes ({@code in progress} with a sequence of at least
+     * {@code minSequence}) appears on {@code provisioning.status}: the batch that poll belongs to is then handled but
+     * not committed. Kills anyway when none appears within {@code timeout}. Returns how the moment was chosen.
+     */
+    private static String killAtPollOutcome(KafkaTools kafka, ManagedProcess worker, long minSequence,
+            Duration timeout) {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer =
+                kafka.consumer("fault-killer-" + java.util.UUID.randomUUID())) {
+            List<TopicPartition> parts = kafka.partitionsOf(Topics.STATUS);
+            consumer.assign(parts);
+            consumer.seekToEnd(parts);
+            parts.forEach(consumer::position);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                    if (r.value() == null || r.headers().lastHeader(KafkaTools.INJECTED) != null) {
+                        continue;
+                    }
+                    try {
+                        var data = Http.JSON.readTree(r.value()).path("data");
+                        long sequence = data.path("sequence").asLong(0);
+                        if ("in progress".equals(data.path("state").asString("")) && sequence >= minSequence) {
+                            worker.kill9();
+                            return "as a poll outcome (sequence " + sequence + ") had just been published";
+                        }
+                    } catch (RuntimeException e) {
+                        // not an event of ours
+                    }
+                }
+            }
+        }
+        worker.kill9();
+        return "(no poll outcome seen for " + timeout.toSeconds() + " s)";
+    }
+
+    @Test
+    @Order(2)
+    void scenario2_kafkaStopped() throws IOException {
+        scenario(2, "Kafka broker stopped 30 s", (stack, v) -> {
+            int n = scaled(400);
+            List<Op> ops = ops(stack, "s2", n, 0, 3_000);
+            Load load = load(stack, ops, 10).start();
+            load.sleepUntil(5);
+            int before = load.accepted();
+            stack.kafka.kill9();
+            double down = load.elapsed();
+            load.sleepUntil(down + 30);
+            int during = load.accepted() - before;
+            double up = load.elapsed();
+            long restart = System.nanoTime();
+            stack.kafka.start();
+            v.notes.add(String.format("Kafka killed (SIGKILL) %.1f s into the load, started again on the same port and "
+                    + "data %.1f s later (ready in %.1f s); %d creates accepted while it was down", down,
+                    up - down, Procs.seconds(restart), during));
+            settleAndVerify(stack, ops, load, v, Duration.ofSeconds(180));
+            unexpectedAnswers(load, v, Set.of(), "while Kafka was down (DESIGN §7: Kafka being down never fails the request)");
+        });
+    }
+
+    @Test
+    @Order(3)
+    void scenario3_postgresStopped() throws IOException {
+        scenario(3, "PostgreSQL stopped 10 s", (stack, v) -> {
+            int n = scaled(300);
+            List<Op> ops = ops(stack, "s3", n, 0, 3_000);
+            // A spike of concurrent creates as the database dies, so that transactions are cut mid-way.
+            List<Op> spikeOps = ops(stack, "s3-spike", scaled(150), 0, 3_000);
+            Load load = load(stack, ops, 10).start();
+            load.sleepUntil(7.5);
+            Load spike = load(stack, spikeOps, 150).start();
+            Procs.sleep(Duration.ofMillis(500));
+            stack.postgres.stopImmediate();
+            double down = load.elapsed();
+            load.sleepUntil(down + 10);
+            double up = load.elapsed();
+            stack.postgres.start();
+            v.notes.add(String.format("PostgreSQL stopped (pg_ctl -m immediate, a crash) %.1f s into the load, in a "
+                    + "spike of %d more creates (150/s, up to 32 at once, from 0.5 s before); started again %.1f s later "
+                    + "(accepting connections after %.1f s more)", down, spikeOps.size(), up - down, load.elapsed() - up));
+            List<Op> all = new ArrayList<>(ops);
+            all.addAll(spikeOps);
+            settleAndVerify(stack, all, List.of(load, spike), v, Duration.ofSeconds(180));
+            String context = "while PostgreSQL was down (DESIGN §7: the API answers 503 with the CF error envelope)";
+            unexpectedAnswers(load, v, Set.of("503 CF-", "no answer"), context);
+            unexpectedAnswers(spike, v, Set.of("503 CF-", "no answer"), context);
+        });
+    }
+
+    @Test
+    @Order(4)
+    void scenario4_killGatewayWithUnsentOutbox() throws IOException {
+        scenario(4, "kill -9 gateway with unsent outbox rows", (stack, v) -> {
+            int n = scaled(400);
+            List<Op> ops = ops(stack, "s4", n, 0, 3_000);
+            Load load = load(stack, ops, 40).start();
+            load.sleepUntil(4);
+            // Freeze Kafka so the relay cannot get the rows written from now on out of the outbox.
+            stack.kafka.freeze();
+            double frozen = load.elapsed();
+            load.sleepUntil(6.5);
+            int acceptedAtKill = load.accepted();
+            stack.gateway.kill9();
+            double killed = load.elapsed();
+            List<String> unsent = new ArrayList<>();
+            try (Connection c = stack.postgres.connect(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT message_key FROM outbox WHERE topic = '" + Topics.REQUESTS
+                            + "'")) {
+                while (rs.next()) {
+                    unsent.add(rs.getString(1));
+                }
+            }
+            stack.kafka.thaw();
+            long restart = System.nanoTime();
+            stack.gateway.start(Duration.ofSeconds(120));
+            v.notes.add(String.format("Kafka frozen (SIGSTOP) at %.1f s; gateway killed (SIGKILL) at %.1f s with %d creates"
+                    + " answered 201, %d of them with their outbox row (%s) still unsent; Kafka thawed; gateway "
+                    + "restarted, ready in %.1f s", frozen, killed, acceptedAtKill, unsent.size(), Topics.REQUESTS,
+                    Procs.seconds(restart)));
+            if (unsent.isEmpty()) {
+                v.problems.add("precondition: no unsent outbox rows at the kill");
+            }
+            Map<String, GatewayClient.Instance> all = settleAndVerify(stack, ops, load, v, Duration.ofSeconds(180));
+            Set<String> answered = ops.stream().filter(o -> o.acceptance == Op.Acceptance.CREATED).map(o -> o.guid)
+                    .collect(Collectors.toSet());
+            long unsentAnswered = unsent.stream().filter(answered::contains).count();
+            long unsentDone = unsent.stream().filter(g -> all.containsKey(g) && "succeeded".equals(all.get(g).state()))
+                    .count();
+            v.notes.add(unsentAnswered + " of the unsent rows belonged to creates the client had a 201 for; "
+                    + unsentDone + " of " + unsent.size() + " unsent operations succeeded after the restart");
+            unexpectedAnswers(load, v, Set.of("no answer"), "around the gateway kill");
+        });
+    }
+
+    @Test
+    @Order(5)
+    void scenario5_duplicatedAndReorderedStatus() throws IOException {
+        scenario(5, "duplicated and reordered status events", (stack, v) -> {
+            int n = scaled(300);
+            List<Op> ops = ops(stack, "s5", n, 10, 3_000);
+            try (KafkaTools kafka = new KafkaTools(stack.kafka.bootstrap());
+                    StatusReplayer replayer = new StatusReplayer(kafka, Topics.STATUS)) {
+                replayer.startReplaying(Duration.ofSeconds(1), 100);
+                Load load = load(stack, ops, 30).start();
+                load.awaitDone(Duration.ofSeconds(240));
+                Verifier.awaitSettled(stack, ops, Duration.ofSeconds(120));
+                Procs.sleep(Duration.ofSeconds(2));
+                replayer.stopReplaying();
+                long during = replayer.injected();
+                Map<String, GatewayClient.Instance> before = stack.client.allInstances();
+                int last = replayer.replayEverythingBackwards();
+                String group = statusGroup(kafka);
+                long lag = kafka.awaitCaughtUp(group, Topics.STATUS, Duration.ofSeconds(120));
+                Map<String, GatewayClient.Instance> after = stack.client.allInstances();
+                int changed = 0;
+                for (Map.Entry<String, GatewayClient.Instance> e : before.entrySet()) {
+                    if (!e.getValue().equals(after.get(e.getKey()))) {
+                        changed++;
+                        v.example("a replay changed " + e.getValue() + " into " + after.get(e.getKey()));
+                    }
+                }
+                v.notes.add(replayer.recorded() + " genuine status events recorded; " + during + " copies injected "
+                        + "during the load (each event twice, shuffled, plus older ones again every second), then "
+                        + last + " more after every operation had ended (all newest-first, then all shuffled)");
+                v.notes.add("after the final replay the gateway (group " + group + ") caught up (lag " + lag + "); "
+                        + changed + " instance(s) changed by it");
+                if (lag != 0) {
+                    v.problems.add("the gateway did not consume the replayed events (lag " + lag + ")");
+                }
+                if (changed > 0) {
+                    v.problems.add(changed + " instance(s) changed by replaying old status events");
+                }
+                settleAndVerify(stack, ops, load, v, Duration.ofSeconds(60));
+                unexpectedAnswers(load, v, Set.of(), "(no fault on the request path)");
+            }
+        });
+    }
+
+    private static String statusGroup(KafkaTools kafka) {
+        for (Map.Entry<String, Set<String>> e : kafka.groupsAndTopics().entrySet()) {
+            if (e.getValue().contains(Topics.STATUS)) {
+                return e.getKey();
+            }
+        }
+        return "provisioner-gateway";
+    }
+
+    @Test
+    @Order(6)
+    void scenario6_poisonRecords() throws IOException {
+        scenario(6, "poison records on every consumed topic", (stack, v) -> {
+            int n = scaled(300);
+            List<Op> ops = ops(stack, "s6", n, 10, 3_000);
+            try (KafkaTools kafka = new KafkaTools(stack.kafka.bootstrap())) {
+                Map<String, Set<String>> consumers = awaitConsumers(kafka);
+                Set<String> topics = new TreeSet<>();
+                consumers.values().forEach(topics::addAll);
+                topics.add(Topics.REQUESTS);
+                topics.add(Topics.STATUS);
+                topics.addAll(Topics.pollTopics());
+                topics.removeIf(t -> t.endsWith(Topics.DEAD_LETTER_SUFFIX));
+                v.notes.add("consumed topics: " + topics + "; groups " + consumers);
+
+                Load load = load(stack, ops, 30).start();
+                List<Poison.Injected> injected = new ArrayList<>();
+                for (double at : new double[] {1, 5}) {
+                    load.sleepUntil(at);
+                    for (String topic : topics) {
+                        injected.addAll(Poison.inject(kafka, topic));
+                    }
+                }
+                v.notes.add(injected.size() + " poison records injected (" + Poison.byKind(injected).size() + " kinds × "
+                        + "every partition × " + topics.size() + " topics × 2 rounds, 1 s and 5 s into the load): "
+                        + Poison.byKind(injected).keySet());
+                settleAndVerify(stack, ops, load, v, Duration.ofSeconds(180));
+                checkPoison(kafka, injected, v);
+                unexpectedAnswers(load, v, Set.of(), "(no fault on the request path)");
+            }
+        });
+    }
+
+    /** The consumer groups of the apps and their topics, once every known consumer has joined. */
+    private static Map<String, Set<String>> awaitConsumers(KafkaTools kafka) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Map<String, Set<String>> groups = Map.of();
+        while (System.nanoTime() < deadline) {
+            groups = kafka.groupsAndTopics();
+            Set<String> all = new HashSet<>();
+            groups.values().forEach(all::addAll);
+            if (all.contains(Topics.REQUESTS) && all.contains(Topics.STATUS) && all.containsAll(Topics.pollTopics())) {
+                return groups;
+            }
+            Procs.sleep(Duration.ofMillis(500));
+        }
+        return groups;
+    }
+
+    /** Every poison record must be passed by every group consuming its topic, and be on the dead-letter topic. */
+    private static void checkPoison(KafkaTools kafka, List<Poison.Injected> injected, Verdict v) {
+        Set<String> topics = injected.stream().map(Poison.Injected::topic).collect(Collectors.toCollection(TreeSet::new));
+        // Which groups consume which partitions: every app group with a committed offset there.
+        Map<String, Map<TopicPartition, Long>> committed = new HashMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        List<Poison.Injected> blocked;
+        do {
+            committed.clear();
+            for (String group : kafka.groupsAndTopics().keySet()) {
+                committed.put(group, kafka.committed(group));
+            }
+            blocked = new ArrayList<>();
+            for (Poison.Injected p : injected) {
+                TopicPartition tp = new TopicPartition(p.topic(), p.partition());
+                boolean consumedSomewhere = false;
+                boolean passedEverywhere = true;
+                for (Map<TopicPartition, Long> offsets : committed.values()) {
+                    Long o = offsets.get(tp);
+                    if (o != null) {
+                        consumedSomewhere = true;
+                        passedEverywhere &= o > p.offset();
+                    }
+                }
+                if (!consumedSomewhere || !passedEverywhere) {
+                    blocked.add(p);
+                }
+            }
+            if (blocked.isEmpty()) {
+                break;
+            }
+            Procs.sleep(Duration.ofSeconds(1));
+        } while (System.nanoTime() < deadline);
+
+        Map<String, Set<String>> deadLettered = new LinkedHashMap<>();
+        int withReason = 0;
+        int dltRecords = 0;
+        for (String topic : topics) {
+            Set<String> ids = new HashSet<>();
+            for (ConsumerRecord<String, byte[]> r : kafka.readAll(topic + Topics.DEAD_LETTER_SUFFIX, Duration.ofSeconds(30))) {
+                String id = Poison.idOf(r);
+                if (id != null) {
+                    dltRecords++;
+                    if (ids.add(id) && Poison.hasReason(r.headers())) {
+                        withReason++;
+                    }
+                }
+            }
+            deadLettered.put(topic, ids);
+        }
+        int found = deadLettered.values().stream().mapToInt(Set::size).sum();
+        v.notes.add(String.format("poison: %d of %d passed by every consuming group; %d dead-lettered on <topic>.dlt "
+                + "(%d with a reason header, %d dead-letter records in all)", injected.size() - blocked.size(),
+                injected.size(), found, withReason, dltRecords));
+        if (!blocked.isEmpty()) {
+            v.problems.add(blocked.size() + " poison record(s) not passed by their consumers after 90 s: "
+                    + summarize(blocked));
+        }
+        List<Poison.Injected> missing = injected.stream()
+                .filter(p -> !deadLettered.getOrDefault(p.topic(), Set.of()).contains(p.id())).toList();
+        if (!missing.isEmpty()) {
+            v.problems.add(missing.size() + " poison record(s) not on the dead-letter topic (DESIGN §4): "
+                    + summarize(missing));
+        }
+        if (found > 0 && withReason < found) {
+            v.problems.add((found - withReason) + " dead letter(s) without a reason header");
+        }
+    }
+
+    private static String summarize(List<Poison.Injected> list) {
+        Map<String, Map<String, Long>> byTopic = new TreeMap<>();
+        for (Poison.Injected p : list) {
+            byTopic.computeIfAbsent(p.topic(), k -> new TreeMap<>()).merge(p.kind(), 1L, Long::sum);
+        }
+        return byTopic.toString();
+    }
+}
