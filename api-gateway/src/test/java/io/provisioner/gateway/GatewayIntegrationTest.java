@@ -158,6 +158,25 @@ class GatewayIntegrationTest extends GatewayTestBase {
     }
 
     @Test
+    void aStepRerunAfterACrashThatFindsTheOperationFinishedStillEndsIt() {
+        String guid = create(newName()).json().at("/metadata/guid").asString();
+        String operationId = operationId(guid);
+
+        status(guid, operationId, OperationState.IN_PROGRESS, 10, "polled: still working");
+        status(guid, operationId, OperationState.SUCCEEDED, 10, "the same poll, run again: done");
+        status(guid, operationId, OperationState.FAILED, 10, "a duplicate after the end");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var operation = get("/v2/service_instances/" + guid).json().at("/entity/last_operation");
+            assertThat(operation.get("state").asString()).isEqualTo("succeeded");
+            assertThat(operation.get("description").asString()).isEqualTo("the same poll, run again: done");
+        });
+        status(guid, operationId, OperationState.IN_PROGRESS, 11, "marker");
+        assertThat(get("/v2/service_instances/" + guid).json().at("/entity/last_operation/state").asString())
+                .isEqualTo("succeeded");
+    }
+
+    @Test
     void aPoisonStatusRecordIsDeadLetteredAndTheNextOneStillApplies() {
         String guid = create(newName()).json().at("/metadata/guid").asString();
         String operationId = operationId(guid);

@@ -191,7 +191,9 @@ class ServiceInstanceStore {
 
     /**
      * Applies a status event when it names the current operation, that operation is still in progress,
-     * and the event is newer than the last one applied. A succeeded delete removes the row; a succeeded
+     * and the event is newer than the last one applied. A terminal event of the same step as the last
+     * in-progress one also applies: a worker that re-runs a step after a crash may find it finished
+     * (the fault-test suite caught operations stuck this way); once ended, nothing applies. A succeeded delete removes the row; a succeeded
      * update makes its pending changes real. Returns whether anything changed.
      */
     boolean apply(OperationStatusChanged event, OffsetDateTime now) {
@@ -214,10 +216,11 @@ class ServiceInstanceStore {
                     pending_plan_guid = CASE WHEN ? THEN NULL ELSE pending_plan_guid END,
                     pending_parameters = CASE WHEN ? THEN NULL ELSE pending_parameters END,
                     pending_maintenance_info = CASE WHEN ? THEN NULL ELSE pending_maintenance_info END
-                WHERE guid = ? AND operation_id = ? AND operation_state = 'in progress' AND operation_sequence < ?""")
+                WHERE guid = ? AND operation_id = ? AND operation_state = 'in progress'
+                  AND (operation_sequence < ? OR (? AND operation_sequence = ?))""")
                 .params(event.state().wire(), event.description(), event.dashboardUrl(), event.brokerOperation(),
                         event.sequence(), now, now, succeeded, succeeded, succeeded, terminal, terminal, terminal,
-                        event.instanceGuid(), event.operationId(), event.sequence())
+                        event.instanceGuid(), event.operationId(), event.sequence(), terminal, event.sequence())
                 .update() > 0;
     }
 
