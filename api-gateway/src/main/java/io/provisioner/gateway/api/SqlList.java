@@ -17,6 +17,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public record SqlList(String select, String from, Map<String, String> columns, String tieBreaker) {
 
+    /** The same list with one more condition ANDed to it, e.g. {@code " AND x = ?"}; its parameters follow the fixed ones. */
+    public SqlList and(String condition) {
+        return condition.isEmpty() ? this : new SqlList(select, from + condition, columns, tieBreaker);
+    }
+
     public <T, R> Page<R> page(JdbcClient jdbc, ListQuery query, List<Object> fixedParams, String path,
             RowMapper<T> rows, Function<T, R> resource) {
         StringBuilder where = new StringBuilder();

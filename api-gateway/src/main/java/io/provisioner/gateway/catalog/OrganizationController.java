@@ -77,7 +77,7 @@ class OrganizationController {
     Page<Resource<Map<String, Object>>> list(HttpServletRequest request) {
         ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name"), List.of("id", "name", "created_at"));
         Permissions.Visibility visible = permissions.organizations(callers.current(), "guid");
-        return new SqlList(LIST.select(), LIST.from() + visible.condition(), LIST.columns(), LIST.tieBreaker())
+        return LIST.and(visible.condition())
                 .page(jdbc, query, visible.params(), "/v2/organizations", OrganizationController::row, r -> r);
     }
 

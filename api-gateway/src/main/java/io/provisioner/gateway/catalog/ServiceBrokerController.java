@@ -136,7 +136,7 @@ class ServiceBrokerController {
     Page<Resource<Map<String, Object>>> list(HttpServletRequest request) {
         ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name"), List.of("id", "name", "created_at"));
         Permissions.Visibility visible = permissions.brokers(callers.current());
-        return new SqlList(LIST.select(), LIST.from() + visible.condition(), LIST.columns(), LIST.tieBreaker())
+        return LIST.and(visible.condition())
                 .page(jdbc, query, visible.params(), "/v2/service_brokers", ServiceBrokerController::row, r -> r);
     }
 

@@ -43,8 +43,7 @@ class ServiceController {
 
     private static final JsonMapper TAGS = JsonMapper.builder().build();
 
-    static final SqlList PLANS_OF_SERVICE = new SqlList(PLANS.select(), PLANS.from() + " AND p.service_guid = ?",
-            PLANS.columns(), PLANS.tieBreaker());
+    static final SqlList PLANS_OF_SERVICE = PLANS.and(" AND p.service_guid = ?");
 
     private final JdbcClient jdbc;
     private final PlanViews plans;

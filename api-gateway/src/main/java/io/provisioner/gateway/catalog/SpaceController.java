@@ -89,7 +89,7 @@ class SpaceController {
         ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name", "organization_guid"),
                 List.of("id", "name", "created_at"));
         Permissions.Visibility visible = permissions.spaces(callers.current(), "guid", "organization_guid");
-        return new SqlList(LIST.select(), LIST.from() + visible.condition(), LIST.columns(), LIST.tieBreaker())
+        return LIST.and(visible.condition())
                 .page(jdbc, query, visible.params(), "/v2/spaces", SpaceController::row, r -> r);
     }
 
@@ -106,8 +106,7 @@ class SpaceController {
         List<Object> params = new java.util.ArrayList<>();
         params.add(guid);
         params.addAll(visible.params());
-        return new SqlList(IN_ORGANIZATION.select(), IN_ORGANIZATION.from() + visible.condition(),
-                IN_ORGANIZATION.columns(), IN_ORGANIZATION.tieBreaker())
+        return IN_ORGANIZATION.and(visible.condition())
                 .page(jdbc, query, params, "/v2/organizations/" + guid + "/spaces", SpaceController::row, r -> r);
     }
 

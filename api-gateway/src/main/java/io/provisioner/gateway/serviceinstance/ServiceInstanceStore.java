@@ -78,7 +78,7 @@ class ServiceInstanceStore {
 
     <R> Page<R> list(ListQuery query, String path, Permissions.Visibility visible,
             java.util.function.Function<ServiceInstanceRecord, R> view) {
-        return visibleIn(LIST, visible).page(jdbc, query, visible.params(), path, ServiceInstanceStore::map, view);
+        return LIST.and(visible.condition()).page(jdbc, query, visible.params(), path, ServiceInstanceStore::map, view);
     }
 
     <R> Page<R> listInSpace(String spaceGuid, ListQuery query, String path,
@@ -86,17 +86,12 @@ class ServiceInstanceStore {
         return IN_SPACE.page(jdbc, query, List.of(spaceGuid), path, ServiceInstanceStore::map, view);
     }
 
-    private static SqlList visibleIn(SqlList list, Permissions.Visibility visible) {
-        return visible.condition().isEmpty() ? list
-                : new SqlList(list.select(), list.from() + visible.condition(), list.columns(), list.tieBreaker());
-    }
-
     <R> Page<R> listOnPlan(String planGuid, ListQuery query, String path, Permissions.Visibility visible,
             java.util.function.Function<ServiceInstanceRecord, R> view) {
         List<Object> params = new java.util.ArrayList<>();
         params.add(planGuid);
         params.addAll(visible.params());
-        return visibleIn(ON_PLAN, visible).page(jdbc, query, params, path, ServiceInstanceStore::map, view);
+        return ON_PLAN.and(visible.condition()).page(jdbc, query, params, path, ServiceInstanceStore::map, view);
     }
 
     /** Changes applied at once: name and tags. */
