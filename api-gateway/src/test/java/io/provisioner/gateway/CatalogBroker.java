@@ -5,11 +5,18 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import com.sun.net.httpserver.HttpServer;
 
 /**
  * A real HTTP endpoint answering {@code GET /v2/catalog} like a broker (basic auth {@code user:pass}),
- * for the gateway's own tests; the end-to-end tests use the sample broker.
+ * for the gateway's own tests; the end-to-end tests use the sample broker. It also answers
+ * {@code GET /v2/service_instances/:id} (instance retrieval) as a test sets it per instance, by default
+ * with empty parameters, and remembers what it was asked.
  */
 public final class CatalogBroker {
 
@@ -36,7 +43,16 @@ public final class CatalogBroker {
                ]}
             ]}""";
 
+    /** One fetch of an instance as the broker received it. */
+    public record Fetch(String path, String query, Map<String, String> headers) {
+    }
+
+    private record Reply(int status, String body) {
+    }
+
     private final HttpServer server;
+    private final Map<String, Reply> instanceReplies = new ConcurrentHashMap<>();
+    private final Map<String, List<Fetch>> fetches = new ConcurrentHashMap<>();
 
     private CatalogBroker(HttpServer server) {
         this.server = server;
@@ -59,11 +75,40 @@ public final class CatalogBroker {
                 exchange.getResponseBody().write(body);
                 exchange.close();
             });
+            CatalogBroker broker = new CatalogBroker(server);
+            server.createContext("/v2/service_instances/", exchange -> {
+                String path = exchange.getRequestURI().getPath();
+                String id = path.substring("/v2/service_instances/".length());
+                Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, String.join(", ", values)));
+                broker.fetches.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
+                        .add(new Fetch(path, exchange.getRequestURI().getRawQuery(), headers));
+                boolean authorized = "Basic dXNlcjpwYXNz".equals(headers.get("Authorization"))
+                        && "2.17".equals(headers.get("X-Broker-API-Version"));
+                Reply reply = authorized && exchange.getRequestMethod().equals("GET")
+                        ? broker.instanceReplies.getOrDefault(id, new Reply(200, "{\"parameters\": {}}"))
+                        : new Reply(401, "{}");
+                byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
             server.start();
-            return new CatalogBroker(server);
+            return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** How the broker answers a fetch of this instance from now on. */
+    public void answerFetch(String instanceId, int status, String body) {
+        instanceReplies.put(instanceId, new Reply(status, body));
+    }
+
+    /** The fetches of this instance the broker received, oldest first. */
+    public List<Fetch> fetchesOf(String instanceId) {
+        return List.copyOf(fetches.getOrDefault(instanceId, List.of()));
     }
 
     String url() {

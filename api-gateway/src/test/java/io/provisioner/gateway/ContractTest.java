@@ -300,7 +300,9 @@ class ContractTest extends GatewayTestBase {
         assertError(send("DELETE", "/v2/service_instances/" + guid + "?accepts_incomplete=true", null), 409,
                 "CF-AsyncServiceInstanceOperationInProgress", 60016);
         finish(guid, OperationType.UPDATE, OperationState.SUCCEEDED);
-        assertThat(get("/v2/service_instances/" + guid + "/parameters").json().get("size").asString()).isEqualTo("xl");
+        BROKER.answerFetch(guid, 200, "{\"parameters\": {\"size\": \"xl\"}}");
+        assertThat(get("/v2/service_instances/" + guid + "/parameters").json().get("size").asString())
+                .as("fetched from the broker").isEqualTo("xl");
     }
 
     @Test

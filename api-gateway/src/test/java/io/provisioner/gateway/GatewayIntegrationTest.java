@@ -117,7 +117,7 @@ class GatewayIntegrationTest extends GatewayTestBase {
         assertThat(requested.serviceId()).isEqualTo(CatalogBroker.SERVICE_ID);
         assertThat(requested.spaceName()).isEqualTo("test-space");
         assertThat(requested.organizationName()).isEqualTo("test-org");
-        assertThat(requested.parameters()).containsEntry("size", "large");
+        assertThat(sealer.open(requested.sealedParameters())).isEqualTo("{\"size\":\"large\"}");
         assertThat(requested.maximumPollingDurationSeconds()).isEqualTo(600);
         assertThat(requested.broker().url()).isEqualTo(BROKER.url());
         assertThat(new String(record.value(), StandardCharsets.UTF_8)).doesNotContain("\"pass\"");

@@ -177,7 +177,7 @@ public abstract class WorkerIntegrationTest {
                 sealer.seal(BROKER_PASSWORD));
         return new ProvisioningRequested(UUID.randomUUID().toString(), type, instanceGuid, "my-db", "service-1",
                 "plan-small", type == OperationType.UPDATE ? "plan-tiny" : null, "org-guid-1", "my-org", "space-guid-1",
-                "my-space", Map.of("size", "small", "replicas", 2), null, endpoint, maximumPollingDurationSeconds,
+                "my-space", sealer.seal("{\"size\": \"small\", \"replicas\": 2}"), null, endpoint, maximumPollingDurationSeconds,
                 "user-42", Instant.now());
     }
 
@@ -196,7 +196,7 @@ public abstract class WorkerIntegrationTest {
                 : Map.of("size", "small", "sample_broker", sampleBroker);
         return new ProvisioningRequested(UUID.randomUUID().toString(), type, instanceGuid, "my-db", SAMPLE_SERVICE,
                 planId, type == OperationType.UPDATE ? SYNC_PLAN : null, "org-guid-1", "my-org", "space-guid-1",
-                "my-space", type == OperationType.DELETE ? null : parameters, null, endpoint,
+                "my-space", type == OperationType.DELETE ? null : sealer.seal(json.writeValueAsString(parameters)), null, endpoint,
                 maximumPollingDurationSeconds, "user-42", Instant.now());
     }
 

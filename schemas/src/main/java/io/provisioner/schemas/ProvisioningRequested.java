@@ -13,6 +13,9 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param serviceId the broker's id of the service (catalog id, not the CC guid)
  * @param planId the broker's id of the plan the operation targets
  * @param previousPlanId for an update: the plan before it (polls send it during a plan change)
+ * @param sealedParameters the caller's {@code parameters} object exactly as written (its JSON text, numbers
+ *        untouched), sealed with the platform key ({@link SecretSealer}): parameters carry secrets, so
+ *        they never travel or rest in clear; null when the caller sent none
  * @param maximumPollingDurationSeconds the plan's {@code maximum_polling_duration}, or null
  * @param originatingUserId the user who asked, sent as {@code X-Broker-API-Originating-Identity}
  */
@@ -29,7 +32,7 @@ public record ProvisioningRequested(
         String organizationName,
         String spaceGuid,
         String spaceName,
-        Map<String, Object> parameters,
+        String sealedParameters,
         Map<String, Object> maintenanceInfo,
         BrokerEndpoint broker,
         Integer maximumPollingDurationSeconds,

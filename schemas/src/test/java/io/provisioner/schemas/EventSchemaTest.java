@@ -69,7 +69,7 @@ class EventSchemaTest {
     @Test
     void recordsBuiltInCodeSerializeToTheSchema() {
         ProvisioningRequested request = new ProvisioningRequested("op-1", OperationType.UPDATE, "guid-1", "db",
-                "service-id", "plan-b", "plan-a", "org-1", "org", "space-1", "space", Map.of("size", "large"),
+                "service-id", "plan-b", "plan-a", "org-1", "org", "space-1", "space", "v1:abc",
                 Map.of("version", "2.0.0"),
                 new BrokerEndpoint("broker-1", "b", "https://broker.example.com", "u", "v1:abc"), 3600, "user-1",
                 Instant.parse("2026-01-01T00:00:00Z"));
@@ -94,10 +94,18 @@ class EventSchemaTest {
         ObjectNode plainPassword = (ObjectNode) golden("provisioning-requested");
         ((ObjectNode) plainPassword.get("data").get("broker")).put("sealed_password", "broker-secret");
 
+        ObjectNode clearParameters = (ObjectNode) golden("provisioning-requested");
+        ((ObjectNode) clearParameters.get("data")).putObject("parameters").put("password", "hunter2");
+        ObjectNode plainSealedParameters = (ObjectNode) golden("provisioning-requested");
+        ((ObjectNode) plainSealedParameters.get("data")).put("sealed_parameters", "{\"password\": \"hunter2\"}");
+
         List<Error> stateErrors = schema("operation-status-changed").validate(badState);
         assertThat(stateErrors).isNotEmpty();
         assertThat(schema("provisioning-requested").validate(noBroker)).isNotEmpty();
         assertThat(schema("provisioning-requested").validate(plainPassword)).isNotEmpty();
+        assertThat(schema("provisioning-requested").validate(clearParameters)).as("parameters in clear").isNotEmpty();
+        assertThat(schema("provisioning-requested").validate(plainSealedParameters)).as("unsealed parameters")
+                .isNotEmpty();
     }
 
     @Test

@@ -29,9 +29,16 @@ public enum CfError {
     SERVICE_INSTANCE_TAGS_TOO_LONG(60015, "CF-ServiceInstanceTagsTooLong", HttpStatus.BAD_REQUEST),
     SERVICE_INSTANCE_SPACE_CHANGE_NOT_ALLOWED(60014, "CF-ServiceInstanceSpaceChangeNotAllowed", HttpStatus.BAD_REQUEST),
     OPERATION_IN_PROGRESS(60016, "CF-AsyncServiceInstanceOperationInProgress", HttpStatus.CONFLICT),
+    MAINTENANCE_INFO_NOT_SUPPORTED(60030, "CF-MaintenanceInfoNotSupported", HttpStatus.UNPROCESSABLE_CONTENT),
+    MAINTENANCE_INFO_NOT_SEMVER(60031, "CF-MaintenanceInfoNotSemver", HttpStatus.UNPROCESSABLE_CONTENT),
+    MAINTENANCE_INFO_CONFLICT(60032, "CF-MaintenanceInfoConflict", HttpStatus.UNPROCESSABLE_CONTENT),
+    MAINTENANCE_INFO_NOT_UPDATABLE_WHEN_CHANGING_PLAN(60033, "CF-MaintenanceInfoNotUpdatableWhenChangingPlan",
+            HttpStatus.UNPROCESSABLE_CONTENT),
     SERVICE_PLAN_NOT_FOUND(110003, "CF-ServicePlanNotFound", HttpStatus.NOT_FOUND),
     SERVICE_PLAN_NOT_UPDATEABLE(110004, "CF-ServicePlanNotUpdateable", HttpStatus.BAD_REQUEST),
     SERVICE_NOT_FOUND(120003, "CF-ServiceNotFound", HttpStatus.NOT_FOUND),
+    SERVICE_FETCH_INSTANCE_PARAMETERS_NOT_SUPPORTED(120004, "CF-ServiceFetchInstanceParametersNotSupported",
+            HttpStatus.BAD_REQUEST),
     SPACE_NOT_FOUND(40004, "CF-SpaceNotFound", HttpStatus.NOT_FOUND),
     SERVICE_BROKER_INVALID(270001, "CF-ServiceBrokerInvalid", HttpStatus.BAD_REQUEST),
     SERVICE_BROKER_NAME_TAKEN(270002, "CF-ServiceBrokerNameTaken", HttpStatus.BAD_REQUEST),
@@ -43,6 +50,8 @@ public enum CfError {
     SERVICE_BROKER_REQUEST_REJECTED(270020, "CF-ServiceBrokerRequestRejected", HttpStatus.BAD_GATEWAY),
     SERVICE_BROKER_UNREACHABLE(10001, "CF-ServiceBrokerApiUnreachable", HttpStatus.BAD_GATEWAY),
     SERVICE_BROKER_TIMEOUT(10001, "CF-ServiceBrokerApiTimeout", HttpStatus.GATEWAY_TIMEOUT),
+    SERVICE_BROKER_BAD_RESPONSE(10001, "CF-ServiceBrokerBadResponse", HttpStatus.BAD_GATEWAY),
+    SERVICE_BROKER_RESPONSE_MALFORMED(10001, "CF-ServiceBrokerResponseMalformed", HttpStatus.BAD_GATEWAY),
     UNKNOWN_ERROR(10001, "UnknownError", HttpStatus.INTERNAL_SERVER_ERROR);
 
     private final int code;

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -13,10 +16,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class JsonBody {
 
+    private final byte[] body;
     private final JsonNode root;
     private final JsonMapper json;
 
-    private JsonBody(JsonNode root, JsonMapper json) {
+    private JsonBody(byte[] body, JsonNode root, JsonMapper json) {
+        this.body = body;
         this.root = root;
         this.json = json;
     }
@@ -31,7 +36,7 @@ public final class JsonBody {
         if (root == null || !root.isObject()) {
             throw parseError("the body must be a JSON object");
         }
-        return new JsonBody(root, json);
+        return new JsonBody(body, root, json);
     }
 
     public boolean has(String field) {
@@ -87,6 +92,43 @@ public final class JsonBody {
             throw parseError(field + " must be a JSON object");
         }
         return json.treeToValue(value, Map.class);
+    }
+
+    /**
+     * A top-level field's JSON object exactly as the caller wrote it (its text, whitespace and number
+     * spellings included), or null when absent or JSON {@code null}. Nothing is re-read or re-written:
+     * {@code 1E2} stays {@code 1E2} and {@code 1e309} does not become {@code Infinity}. A duplicated
+     * field counts once, the last one, as in the parsed tree.
+     */
+    public String rawObject(String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw parseError(field + " must be a JSON object");
+        }
+        String raw = null;
+        try (JsonParser parser = json.createParser(body)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                boolean wanted = field.equals(parser.currentName());
+                JsonToken token = parser.nextToken();
+                long start = parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                if (wanted && token == JsonToken.START_OBJECT) {
+                    long end = parser.currentLocation().getByteOffset();
+                    raw = new String(body, (int) start, (int) (end - start), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        } catch (JacksonException | IndexOutOfBoundsException e) {
+            throw parseError("the body is not valid JSON");
+        }
+        if (raw == null || !raw.startsWith("{") || !raw.endsWith("}")) {
+            // Only a body that is not UTF-8 (a UTF-16 or UTF-32 one) gets here: its byte offsets are not ours.
+            throw parseError("the body must be UTF-8");
+        }
+        return raw;
     }
 
     public List<String> strings(String field) {

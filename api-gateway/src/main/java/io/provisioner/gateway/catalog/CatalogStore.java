@@ -157,6 +157,12 @@ public class CatalogStore {
                 .optional();
     }
 
+    /** Whether the service's broker answers {@code GET /v2/service_instances/:id} (its catalog says so). */
+    public boolean instancesRetrievable(String serviceGuid) {
+        return jdbc.sql("SELECT instances_retrievable FROM services WHERE guid = ?").param(serviceGuid)
+                .query(Boolean.class).optional().orElse(false);
+    }
+
     public Optional<SpaceTarget> spaceTarget(String spaceGuid) {
         return jdbc.sql("""
                 SELECT s.guid, s.name, o.guid AS org_guid, o.name AS org_name

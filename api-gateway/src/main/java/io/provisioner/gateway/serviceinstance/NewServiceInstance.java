@@ -1,23 +1,31 @@
 package io.provisioner.gateway.serviceinstance;
 
 import java.util.List;
-import java.util.Map;
 
 import tools.jackson.databind.json.JsonMapper;
 
 import io.provisioner.gateway.api.JsonBody;
 
-/** A create request's body, parsed with Cloud Controller's rules: wrong shapes are parse errors. */
-record NewServiceInstance(String name, String spaceGuid, String planGuid, Map<String, Object> parameters,
-        List<String> tags) {
+/**
+ * A create request's body, parsed with Cloud Controller's rules: wrong shapes are parse errors.
+ *
+ * @param parameters the {@code parameters} object exactly as the caller wrote it (JSON text), or null
+ */
+record NewServiceInstance(String name, String spaceGuid, String planGuid, String parameters, List<String> tags) {
 
     static NewServiceInstance parse(byte[] body, JsonMapper json) {
         JsonBody request = JsonBody.parse(body, json);
         String name = request.requiredString("name");
         String space = request.requiredString("space_guid");
         String plan = request.requiredString("service_plan_guid");
-        Map<String, Object> parameters = request.object("parameters");
+        String parameters = request.rawObject("parameters");
         List<String> tags = request.strings("tags");
         return new NewServiceInstance(name, space, plan, parameters, tags == null ? List.of() : tags);
+    }
+
+    /** Parameters are secrets: never in a log line or an exception message. */
+    @Override
+    public String toString() {
+        return "NewServiceInstance[name=" + name + ", spaceGuid=" + spaceGuid + ", planGuid=" + planGuid + "]";
     }
 }

@@ -44,9 +44,12 @@ class ServiceInstanceController {
     private final JsonMapper json;
     private final Callers callers;
     private final Permissions permissions;
+    private final InstanceParameters instanceParameters;
 
     ServiceInstanceController(ServiceInstances instances, ServiceInstanceStore store, CatalogStore catalog,
-            PlanViews plans, JsonMapper json, Callers callers, Permissions permissions) {
+            PlanViews plans, JsonMapper json, Callers callers, Permissions permissions,
+            InstanceParameters instanceParameters) {
+        this.instanceParameters = instanceParameters;
         this.callers = callers;
         this.permissions = permissions;
         this.instances = instances;
@@ -126,10 +129,14 @@ class ServiceInstanceController {
         return ResponseEntity.noContent().build();
     }
 
-    @GetMapping(COLLECTION + "/{guid}/parameters")
-    Map<String, Object> parameters(@PathVariable String guid) {
-        ServiceInstanceRecord instance = instances.get(guid, callers.current());
-        return instance.parameters() == null ? Map.of() : json.readValue(instance.parameters(), Map.class);
+    /**
+     * Fetched from the broker, never stored (see {@link InstanceParameters}). Who may read is who may read
+     * the instance, as in Cloud Controller (its v2 checks read access; v3 lets every space role read).
+     */
+    @GetMapping(value = COLLECTION + "/{guid}/parameters", produces = "application/json")
+    String parameters(@PathVariable String guid) {
+        var caller = callers.current();
+        return instanceParameters.fetch(instances.get(guid, caller), caller);
     }
 
     @GetMapping("/v2/spaces/{spaceGuid}/service_instances")

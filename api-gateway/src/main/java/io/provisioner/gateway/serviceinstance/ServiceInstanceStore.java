@@ -23,7 +23,7 @@ import io.provisioner.schemas.OperationType;
 class ServiceInstanceStore {
 
     private static final String COLUMNS = """
-            i.guid, i.name, i.space_guid, i.service_plan_guid, p.service_guid, i.parameters, i.tags,
+            i.guid, i.name, i.space_guid, i.service_plan_guid, p.service_guid, i.tags,
             i.dashboard_url, i.maintenance_info, i.operation_id, i.operation_type, i.operation_state,
             i.operation_description, i.operation_created_at, i.operation_updated_at, i.created_at, i.updated_at""";
     private static final String FROM = """
@@ -54,12 +54,12 @@ class ServiceInstanceStore {
 
     void insert(ServiceInstanceRecord r, OffsetDateTime deadline) {
         jdbc.sql("""
-                INSERT INTO service_instances (guid, name, space_guid, service_plan_guid, parameters, tags,
+                INSERT INTO service_instances (guid, name, space_guid, service_plan_guid, tags,
                   dashboard_url, maintenance_info, operation_id, operation_type, operation_state,
                   operation_description, operation_sequence, operation_created_at, operation_updated_at,
                   operation_deadline, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)""")
-                .params(r.guid(), r.name(), r.spaceGuid(), r.planGuid(), r.parameters(), r.tags(), r.dashboardUrl(),
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)""")
+                .params(r.guid(), r.name(), r.spaceGuid(), r.planGuid(), r.tags(), r.dashboardUrl(),
                         r.maintenanceInfo(), r.operationId(), r.operationType().wire(), r.operationState().wire(),
                         r.operationDescription(), r.operationCreatedAt(), r.operationUpdatedAt(), deadline,
                         r.createdAt(), r.updatedAt())
@@ -100,17 +100,20 @@ class ServiceInstanceStore {
                 .params(name, tags, now, guid).update();
     }
 
-    /** Starts a new operation; what it changes at the broker waits in the pending columns. */
+    /**
+     * Starts a new operation; what it changes at the broker waits in the pending columns. Parameters have
+     * none: they travel only in the sealed request event.
+     */
     void startOperation(String guid, String operationId, OperationType type, String pendingPlanGuid,
-            String pendingParameters, String pendingMaintenanceInfo, OffsetDateTime now, OffsetDateTime deadline) {
+            String pendingMaintenanceInfo, OffsetDateTime now, OffsetDateTime deadline) {
         jdbc.sql("""
                 UPDATE service_instances
                 SET operation_id = ?, operation_type = ?, operation_state = 'in progress', operation_description = '',
                     operation_sequence = 0, operation_created_at = ?, operation_updated_at = ?, broker_operation = NULL,
-                    pending_plan_guid = ?, pending_parameters = ?, pending_maintenance_info = ?, updated_at = ?,
+                    pending_plan_guid = ?, pending_maintenance_info = ?, updated_at = ?,
                     operation_deadline = ?
                 WHERE guid = ?""")
-                .params(operationId, type.wire(), now, now, pendingPlanGuid, pendingParameters, pendingMaintenanceInfo,
+                .params(operationId, type.wire(), now, now, pendingPlanGuid, pendingMaintenanceInfo,
                         now, deadline, guid)
                 .update();
     }
@@ -159,7 +162,7 @@ class ServiceInstanceStore {
         jdbc.sql("""
                 UPDATE service_instances
                 SET operation_state = 'failed', operation_description = ?, operation_updated_at = ?, updated_at = ?,
-                    pending_plan_guid = NULL, pending_parameters = NULL, pending_maintenance_info = NULL
+                    pending_plan_guid = NULL, pending_maintenance_info = NULL
                 WHERE guid = ? AND operation_id = ? AND operation_state = 'in progress'""")
                 .params(description, now, now, guid, operationId).update();
     }
@@ -206,23 +209,20 @@ class ServiceInstanceStore {
                     dashboard_url = COALESCE(?, dashboard_url), broker_operation = COALESCE(?, broker_operation),
                     operation_sequence = ?, operation_updated_at = ?, updated_at = ?,
                     service_plan_guid = CASE WHEN ? THEN COALESCE(pending_plan_guid, service_plan_guid) ELSE service_plan_guid END,
-                    parameters = CASE WHEN ? THEN COALESCE(pending_parameters, parameters) ELSE parameters END,
                     maintenance_info = CASE WHEN ? THEN COALESCE(pending_maintenance_info, maintenance_info) ELSE maintenance_info END,
                     pending_plan_guid = CASE WHEN ? THEN NULL ELSE pending_plan_guid END,
-                    pending_parameters = CASE WHEN ? THEN NULL ELSE pending_parameters END,
                     pending_maintenance_info = CASE WHEN ? THEN NULL ELSE pending_maintenance_info END
                 WHERE guid = ? AND operation_id = ? AND operation_state = 'in progress'
                   AND (operation_sequence < ? OR (? AND operation_sequence = ?))""")
                 .params(event.state().wire(), event.description(), event.dashboardUrl(), event.brokerOperation(),
-                        event.sequence(), now, now, succeeded, succeeded, succeeded, terminal, terminal, terminal,
+                        event.sequence(), now, now, succeeded, succeeded, terminal, terminal,
                         event.instanceGuid(), event.operationId(), event.sequence(), terminal, event.sequence())
                 .update() > 0;
     }
 
     private static ServiceInstanceRecord map(ResultSet rs, int row) throws SQLException {
         return new ServiceInstanceRecord(rs.getString("guid"), rs.getString("name"), rs.getString("space_guid"),
-                rs.getString("service_plan_guid"), rs.getString("service_guid"), rs.getString("parameters"),
-                rs.getString("tags"), rs.getString("dashboard_url"), rs.getString("maintenance_info"),
+                rs.getString("service_plan_guid"), rs.getString("service_guid"), rs.getString("tags"), rs.getString("dashboard_url"), rs.getString("maintenance_info"),
                 rs.getString("operation_id"), OperationType.fromWire(rs.getString("operation_type")),
                 OperationState.fromWire(rs.getString("operation_state")), rs.getString("operation_description"),
                 rs.getObject("operation_created_at", OffsetDateTime.class),

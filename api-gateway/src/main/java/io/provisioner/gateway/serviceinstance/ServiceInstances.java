@@ -5,7 +5,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -29,6 +28,7 @@ import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.OperationType;
 import io.provisioner.schemas.ProvisioningRequested;
+import io.provisioner.schemas.SecretSealer;
 import io.provisioner.schemas.Topics;
 
 /**
@@ -42,6 +42,11 @@ public class ServiceInstances {
     static final int MAX_NAME_LENGTH = 255;
     static final int MAX_TAGS_LENGTH = 2048;
     static final String SOURCE = "/provisioner/api-gateway";
+    /** Semantic Versioning 2.0.0, the expression semver.org gives (Cloud Controller checks the same). */
+    private static final java.util.regex.Pattern SEMVER = java.util.regex.Pattern.compile(
+            "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
+            + "(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+            + "(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$");
 
     private final CatalogStore catalog;
     private final ServiceInstanceStore store;
@@ -51,13 +56,15 @@ public class ServiceInstances {
     private final Clock clock;
     private final MeterRegistry meters;
     private final Permissions permissions;
+    private final SecretSealer sealer;
     private final java.time.Duration defaultDeadline;
 
     ServiceInstances(CatalogStore catalog, ServiceInstanceStore store, OutboxWriter outbox,
             TransactionTemplate transactions, JsonMapper json, Clock clock, MeterRegistry meters,
-            Permissions permissions,
+            Permissions permissions, SecretSealer sealer,
             @org.springframework.beans.factory.annotation.Value("${provisioner.operations.default-deadline:24h}")
             java.time.Duration defaultDeadline) {
+        this.sealer = sealer;
         this.defaultDeadline = defaultDeadline;
         this.permissions = permissions;
         io.micrometer.core.instrument.Gauge.builder("provisioner.operations.in.flight", store,
@@ -93,14 +100,13 @@ public class ServiceInstances {
         String guid = UUID.randomUUID().toString();
         String operationId = UUID.randomUUID().toString();
         ServiceInstanceRecord record = new ServiceInstanceRecord(guid, request.name(), space.guid(), plan.planGuid(),
-                plan.serviceGuid(), request.parameters() == null ? null : json.writeValueAsString(request.parameters()),
-                json.writeValueAsString(request.tags()), null, plan.maintenanceInfo(), operationId,
+                plan.serviceGuid(), json.writeValueAsString(request.tags()), null, plan.maintenanceInfo(), operationId,
                 OperationType.CREATE, OperationState.IN_PROGRESS, "", now, now, now, null);
         try {
             transactions.executeWithoutResult(tx -> {
                 store.insert(record, deadline(plan, now));
                 publish(operationId, OperationType.CREATE, guid, request.name(), plan, null, space,
-                        request.parameters(), maintenance(plan.maintenanceInfo()), userId, now);
+                        seal(request.parameters()), maintenance(plan.maintenanceInfo()), userId, now);
             });
         } catch (DuplicateKeyException e) {
             throw nameTaken(request.name());
@@ -120,9 +126,14 @@ public class ServiceInstances {
                     throw CfError.SERVICE_INSTANCE_SPACE_CHANGE_NOT_ALLOWED.exception(
                             "Cannot update space for service instance.");
                 }
+                boolean planChange = change.planGuid() != null && !change.planGuid().equals(current.planGuid());
+                if (planChange && change.maintenanceInfo() != null) {
+                    throw CfError.MAINTENANCE_INFO_NOT_UPDATABLE_WHEN_CHANGING_PLAN.exception(
+                            "maintenance_info should not be changed when switching to different plan.");
+                }
                 PlanTarget currentPlan = catalog.planTarget(current.planGuid()).orElseThrow();
                 PlanTarget newPlan = null;
-                if (change.planGuid() != null && !change.planGuid().equals(current.planGuid())) {
+                if (planChange) {
                     newPlan = catalog.planTarget(change.planGuid()).filter(PlanTarget::active)
                             .orElseThrow(() -> CfError.SERVICE_INSTANCE_INVALID.exception(
                                     "The service instance is invalid: not a valid service plan"));
@@ -141,8 +152,15 @@ public class ServiceInstances {
                 if (tags != null) {
                     validateTags(tags);
                 }
+                String currentVersion = version(current.maintenanceInfo());
+                if (change.maintenanceInfo() != null) {
+                    checkMaintenanceInfo(change.maintenanceInfoVersion(), version(currentPlan.maintenanceInfo()),
+                            currentVersion);
+                }
                 boolean maintenanceChanged = change.maintenanceInfo() != null
-                        && !Objects.equals(change.maintenanceInfo(), maintenance(current.maintenanceInfo()));
+                        && !change.maintenanceInfoVersion().equals(currentVersion);
+                Map<String, Object> newMaintenance = maintenanceChanged
+                        ? Map.of("version", change.maintenanceInfoVersion()) : null;
                 boolean needsBroker = change.parameters() != null || newPlan != null || maintenanceChanged;
                 if (needsBroker) {
                     requireAsync(acceptsIncomplete);
@@ -158,12 +176,11 @@ public class ServiceInstances {
                 String operationId = UUID.randomUUID().toString();
                 PlanTarget target = newPlan == null ? currentPlan : newPlan;
                 store.startOperation(guid, operationId, OperationType.UPDATE, newPlan == null ? null : newPlan.planGuid(),
-                        change.parameters() == null ? null : json.writeValueAsString(change.parameters()),
-                        maintenanceChanged ? json.writeValueAsString(change.maintenanceInfo()) : null, now,
+                        maintenanceChanged ? json.writeValueAsString(newMaintenance) : null, now,
                         deadline(target, now));
                 SpaceTarget space = catalog.spaceTarget(current.spaceGuid()).orElseThrow();
                 publish(operationId, OperationType.UPDATE, guid, name, target, currentPlan.planId(), space,
-                        change.parameters(), maintenanceChanged ? change.maintenanceInfo()
+                        seal(change.parameters()), maintenanceChanged ? newMaintenance
                                 : maintenance(current.maintenanceInfo()), userId, now);
                 return new Updated(store.find(guid).orElseThrow(), true);
             });
@@ -190,7 +207,7 @@ public class ServiceInstances {
             OffsetDateTime now = now();
             String operationId = UUID.randomUUID().toString();
             PlanTarget plan = catalog.planTarget(current.planGuid()).orElseThrow();
-            store.startOperation(guid, operationId, OperationType.DELETE, null, null, null, now, deadline(plan, now));
+            store.startOperation(guid, operationId, OperationType.DELETE, null, null, now, deadline(plan, now));
             SpaceTarget space = catalog.spaceTarget(current.spaceGuid()).orElseThrow();
             publish(operationId, OperationType.DELETE, guid, current.name(), plan, null, space, null, null, userId, now);
             return store.find(guid).orElseThrow();
@@ -276,16 +293,49 @@ public class ServiceInstances {
     }
 
     private void publish(String operationId, OperationType type, String guid, String name, PlanTarget plan,
-            String previousPlanId, SpaceTarget space, Map<String, Object> parameters,
+            String previousPlanId, SpaceTarget space, String sealedParameters,
             Map<String, Object> maintenanceInfo, String userId, OffsetDateTime now) {
         ProvisioningRequested event = new ProvisioningRequested(operationId, type, guid, name, plan.serviceId(),
                 plan.planId(), previousPlanId, space.organizationGuid(), space.organizationName(), space.guid(),
-                space.name(), parameters, maintenanceInfo,
+                space.name(), sealedParameters, maintenanceInfo,
                 new BrokerEndpoint(plan.broker().guid(), plan.broker().name(), plan.broker().url(),
                         plan.broker().username(), plan.broker().sealedPassword()),
                 plan.maximumPollingDuration(), userId, now.toInstant());
         outbox.append(Topics.REQUESTS,
                 EventEnvelope.of(EventTypes.PROVISIONING_REQUESTED, SOURCE, now.toInstant(), guid, event));
+    }
+
+    /**
+     * Parameters are secrets (callers put passwords and tokens there): the request event carries them
+     * sealed with the platform key, as the caller wrote them, and the gateway keeps no copy.
+     */
+    private String seal(String parameters) {
+        return parameters == null ? null : sealer.seal(parameters);
+    }
+
+    /**
+     * Cloud Controller's checks of a maintenance_info update: the plan must offer one, the version must
+     * be semantic, and it must be the plan's version or the instance's own (which changes nothing).
+     */
+    private static void checkMaintenanceInfo(String requested, String planVersion, String currentVersion) {
+        if (planVersion == null) {
+            throw CfError.MAINTENANCE_INFO_NOT_SUPPORTED.exception(
+                    "The service broker does not support upgrades for service instances created from this plan.");
+        }
+        if (requested == null || requested.length() > 256 || !SEMVER.matcher(requested).matches()) {
+            throw CfError.MAINTENANCE_INFO_NOT_SEMVER.exception("maintenance_info.version should be a semantic version.");
+        }
+        if (!requested.equals(planVersion) && !requested.equals(currentVersion)) {
+            throw CfError.MAINTENANCE_INFO_CONFLICT.exception("maintenance_info.version requested is invalid. Please "
+                    + "ensure that the catalog is up to date and you are providing a version supported by this "
+                    + "service plan.");
+        }
+    }
+
+    /** The version of a stored maintenance_info, or null. */
+    private String version(String storedMaintenanceInfo) {
+        Map<String, Object> info = maintenance(storedMaintenanceInfo);
+        return info != null && info.get("version") instanceof String version ? version : null;
     }
 
     /** The plan's maximum_polling_duration, else the default the worker also applies. */

@@ -88,7 +88,7 @@ class BrokerConfiguration {
     }
 
     @Bean
-    OsbCalls osbCalls(JsonMapper mapper) {
-        return new OsbCalls(mapper);
+    OsbCalls osbCalls(JsonMapper mapper, SecretSealer sealer) {
+        return new OsbCalls(mapper, sealer);
     }
 }

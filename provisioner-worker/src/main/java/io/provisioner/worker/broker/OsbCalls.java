@@ -8,8 +8,13 @@ import java.util.StringJoiner;
 
 import io.provisioner.schemas.OperationType;
 import io.provisioner.schemas.ProvisioningRequested;
+import io.provisioner.schemas.SecretSealer;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 /** Builds OSB v2.17 calls from operations, to the letter of the spec (OSB_CONTRACT.md). */
 public final class OsbCalls {
@@ -17,9 +22,11 @@ public final class OsbCalls {
     private static final String INSTANCES = "/v2/service_instances/";
 
     private final JsonMapper mapper;
+    private final SecretSealer sealer;
 
-    public OsbCalls(JsonMapper mapper) {
+    public OsbCalls(JsonMapper mapper, SecretSealer sealer) {
         this.mapper = mapper;
+        this.sealer = sealer;
     }
 
     /**
@@ -66,7 +73,7 @@ public final class OsbCalls {
         body.put("organization_guid", request.organizationGuid());
         body.put("space_guid", request.spaceGuid());
         body.put("context", context(request));
-        putIfPresent(body, "parameters", request.parameters());
+        putIfPresent(body, "parameters", parameters(request));
         putIfPresent(body, "maintenance_info", request.maintenanceInfo());
         return new OsbCall(OsbEndpoint.PROVISION, "PUT", instancePath(request), "accepts_incomplete=true",
                 mapper.writeValueAsBytes(body), requestIdentity, request.originatingUserId());
@@ -82,7 +89,7 @@ public final class OsbCalls {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("service_id", request.serviceId());
         body.put("plan_id", request.planId());
-        putIfPresent(body, "parameters", request.parameters());
+        putIfPresent(body, "parameters", parameters(request));
         body.put("context", context(request));
         body.put("previous_values", previous);
         putIfPresent(body, "maintenance_info", request.maintenanceInfo());
@@ -135,6 +142,40 @@ public final class OsbCalls {
         query.put("operation", brokerOperation);
         return new OsbCall(OsbEndpoint.LAST_OPERATION, "GET", instancePath(request) + "/last_operation", query(query),
                 null, requestIdentity, originatingUserId);
+    }
+
+    /**
+     * The caller's parameters, opened only here, as the very JSON text the caller wrote: numbers such as
+     * {@code 1E2} or {@code 1e309} reach the broker unchanged, never re-read as a double. The text is
+     * checked to be one JSON object, so nothing else can be spliced into the body; the errors name no
+     * content (they end up in logs and dead-letter headers).
+     */
+    private RawValue parameters(ProvisioningRequested request) {
+        if (request.sealedParameters() == null) {
+            return null;
+        }
+        String text;
+        try {
+            text = sealer.open(request.sealedParameters());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the request's sealed_parameters cannot be opened with this key");
+        }
+        if (!isOneObject(text)) {
+            throw new IllegalArgumentException("the request's sealed_parameters are not one JSON object");
+        }
+        return new RawValue(text);
+    }
+
+    private boolean isOneObject(String text) {
+        try (JsonParser parser = mapper.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (JacksonException e) {
+            return false;
+        }
     }
 
     private static Map<String, Object> context(ProvisioningRequested request) {

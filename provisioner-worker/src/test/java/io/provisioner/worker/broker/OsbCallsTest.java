@@ -10,6 +10,7 @@ import java.util.Map;
 import io.provisioner.schemas.BrokerEndpoint;
 import io.provisioner.schemas.OperationType;
 import io.provisioner.schemas.ProvisioningRequested;
+import io.provisioner.schemas.SecretSealer;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,12 +20,25 @@ import tools.jackson.databind.json.JsonMapper;
 class OsbCallsTest {
 
     private static final JsonMapper mapper = JsonMapper.shared();
-    private final OsbCalls calls = new OsbCalls(mapper);
+    private static final SecretSealer sealer = new SecretSealer(SecretSealer.newKey());
+    private final OsbCalls calls = new OsbCalls(mapper, sealer);
 
     private static ProvisioningRequested request(OperationType type, String previousPlan, Map<String, Object> parameters,
             Map<String, Object> maintenanceInfo) {
+        return requestWithRawParameters(type, previousPlan,
+                parameters == null ? null : mapper.writeValueAsString(parameters), maintenanceInfo);
+    }
+
+    /** A request whose parameters are this JSON text, sealed as the gateway seals it. */
+    private static ProvisioningRequested requestWithRawParameters(OperationType type, String previousPlan,
+            String parameters, Map<String, Object> maintenanceInfo) {
+        return sealedRequest(type, previousPlan, parameters == null ? null : sealer.seal(parameters), maintenanceInfo);
+    }
+
+    private static ProvisioningRequested sealedRequest(OperationType type, String previousPlan, String sealedParameters,
+            Map<String, Object> maintenanceInfo) {
         return new ProvisioningRequested("op-1", type, "inst-1", "my-db", "svc", "plan-new", previousPlan, "org-1",
-                "my-org", "space-1", "my-space", parameters, maintenanceInfo,
+                "my-org", "space-1", "my-space", sealedParameters, maintenanceInfo,
                 new BrokerEndpoint("b-1", "broker", "http://broker", "user", "v1:sealed"), null, null, Instant.EPOCH);
     }
 
@@ -100,5 +114,31 @@ class OsbCallsTest {
                 new BrokerEndpoint("b-1", "broker", "http://broker", "user", "v1:sealed"), null, null, null);
         assertThatThrownBy(() -> OsbCalls.checkComplete(noPlan))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("the request has no plan_id");
+    }
+
+    @Test
+    void parametersReachTheBrokerExactlyAsTheCallerWroteThem() {
+        String written = "{\"huge\": 1e309, \"tiny\": 1.1e-999999999, \"hundred\": 1E2, \"exact\": 0.1000000000000000055511151231257827,"
+                + " \"big\": 123456789012345678901234567890, \"nested\": {\"list\": [1.50, -0.0]}}";
+        for (OperationType type : new OperationType[] {OperationType.CREATE, OperationType.UPDATE}) {
+            String body = new String(calls.start(requestWithRawParameters(type, null, written, null), "rid").body(),
+                    StandardCharsets.UTF_8);
+            assertThat(body).contains("\"parameters\":" + written);
+            assertThat(body).doesNotContain("Infinity").doesNotContain("100.0");
+        }
+    }
+
+    @Test
+    void sealedParametersThatAreNotOneJsonObjectAreRefusedWithoutShowingThem() {
+        for (String text : new String[] {"[\"hunter2\"]", "{\"a\": \"hunter2\"}, \"plan_id\": \"other\"",
+                "{\"a\": hunter2}", "\"hunter2\""}) {
+            assertThatThrownBy(() -> calls.start(requestWithRawParameters(OperationType.CREATE, null, text, null), "rid"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the request's sealed_parameters are not one JSON object");
+        }
+        String otherKey = new SecretSealer(SecretSealer.newKey()).seal("{\"a\": \"hunter2\"}");
+        assertThatThrownBy(() -> calls.start(sealedRequest(OperationType.CREATE, null, otherKey, null), "rid"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the request's sealed_parameters cannot be opened with this key");
     }
 }
