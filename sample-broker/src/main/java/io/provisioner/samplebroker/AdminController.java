@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -46,9 +47,10 @@ class AdminController {
         return settings;
     }
 
+    /** Ends every outage, or with {@code instance_id} only those that name that instance. */
     @DeleteMapping("/admin/outage")
-    ResponseEntity<Void> heal() {
-        outage.end();
+    ResponseEntity<Void> heal(@RequestParam(name = "instance_id", required = false) String instanceId) {
+        outage.end(instanceId);
         return ResponseEntity.noContent().build();
     }
 

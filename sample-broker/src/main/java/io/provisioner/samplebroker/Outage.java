@@ -3,15 +3,15 @@ package io.provisioner.samplebroker;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * The broker switched broken at runtime, and healed again ({@code PUT}/{@code DELETE /admin/outage}): while
- * it lasts, instance requests ({@code /v2/service_instances/**}) are answered with an error, optionally
+ * The broker switched broken at runtime, and healed again ({@code PUT}/{@code DELETE /admin/outage}, which
+ * takes an optional {@code instance_id} to end only the outages naming that instance): while one lasts, instance requests ({@code /v2/service_instances/**}) are answered with an error, optionally
  * only some methods or some instances, optionally late (past a platform's read timeout: "unreachable").
  * The catalog keeps working. Unlike the per-request overrides, it can break what is already there (a
  * platform's clean-up DELETE, say) and be lifted while the platform keeps trying.
@@ -50,24 +50,26 @@ class Outage {
         }
     }
 
-    private final AtomicReference<Settings> current = new AtomicReference<>();
+    /** Outages add up (tests running side by side each break their own instances); the first match answers. */
+    private final List<Settings> current = new CopyOnWriteArrayList<>();
 
     void begin(Settings settings) {
-        current.set(settings);
+        current.add(settings);
     }
 
-    void end() {
-        current.set(null);
+    /** Ends every outage, or (with an instance id) the outages that name that instance. */
+    void end(String instanceId) {
+        if (instanceId == null) {
+            current.clear();
+        } else {
+            current.removeIf(settings -> settings.instanceIds().contains(instanceId));
+        }
     }
 
-    Settings current() {
-        return current.get();
-    }
-
-    /** The failure to answer this request with, or null when the outage does not touch it. */
+    /** The failure to answer this request with, or null when no outage touches it. */
     BrokerException failure(String method, String instanceId) {
-        Settings settings = current.get();
-        if (settings == null || !settings.affects(method, instanceId)) {
+        Settings settings = current.stream().filter(s -> s.affects(method, instanceId)).findFirst().orElse(null);
+        if (settings == null) {
             return null;
         }
         if (settings.answerDelayMs() > 0) {

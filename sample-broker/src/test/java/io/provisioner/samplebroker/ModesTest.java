@@ -158,7 +158,7 @@ class ModesTest extends RunningBroker {
         BrokerClient.Reply untouched = broker.deprovision(other, SYNC_PLAN);
         boolean existsWhileBroken = broker.send("GET", "/admin/instances/" + id, null, Map.of()).body()
                 .get("exists").asBoolean();
-        BrokerClient.Reply healed = broker.send("DELETE", "/admin/outage", null, Map.of());
+        BrokerClient.Reply healed = broker.send("DELETE", "/admin/outage?instance_id=" + id, null, Map.of());
         BrokerClient.Reply deleted = broker.deprovision(id, SYNC_PLAN);
 
         assertThat(switched.status()).isEqualTo(200);
