@@ -253,6 +253,7 @@ class OpenApiDescriptionTest extends GatewayTestBase {
         brokers();
         serviceInstances();
         linksAndOperations();
+        orphanMitigations();
         authentication();
         errorAnswers();
 
@@ -450,6 +451,24 @@ class OpenApiDescriptionTest extends GatewayTestBase {
     }
 
     /** Reports the current operation as finished, as the worker would, and waits until it shows. */
+    /** An abandoned orphan-mitigation job of a failed create, as the worker reports it, listed and retried. */
+    private void orphanMitigations() {
+        String guid = create(newName()).json().at("/metadata/guid").asString();
+        finish(guid, OperationType.CREATE, OperationState.FAILED);
+        java.time.Instant now = java.time.Instant.now();
+        var abandoned = new io.provisioner.schemas.OrphanMitigationChanged(guid, operationId(guid), "broker-1", "b",
+                io.provisioner.schemas.OrphanMitigationState.ABANDONED, 3, "HTTP 500 from DELETE", now, now, now);
+        kafka.send(io.provisioner.schemas.Topics.ORPHAN_MITIGATIONS, guid, new io.provisioner.schemas.EventCodec().write(
+                io.provisioner.schemas.EventEnvelope.of(io.provisioner.schemas.EventTypes.ORPHAN_MITIGATION_CHANGED,
+                        "/test", now, guid, abandoned))).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/admin/orphan-mitigations/" + guid).status() == 200);
+        check("GET", "/admin/orphan-mitigations?q=state:abandoned", null, 200);
+        check("GET", "/admin/orphan-mitigations/" + guid, null, 200);
+        check("POST", "/admin/orphan-mitigations/" + guid + "/retry", null, 202);
+        check("POST", "/admin/orphan-mitigations/" + guid + "/retry", null, 400);
+        check("GET", "/admin/orphan-mitigations/" + UUID.randomUUID(), null, 404);
+    }
+
     private void finish(String guid, OperationType type, OperationState state) {
         status(guid, operationId(guid), type, state, 1, state == OperationState.FAILED ? "broke" : "done");
         if (type == OperationType.DELETE && state == OperationState.SUCCEEDED) {

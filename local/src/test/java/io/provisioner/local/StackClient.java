@@ -56,7 +56,7 @@ final class StackClient {
 
     Answer call(String method, String url, Object body) {
         try {
-            boolean ours = !url.startsWith("http") && url.startsWith("/v2");
+            boolean ours = !url.startsWith("http") && (url.startsWith("/v2") || url.startsWith("/admin"));
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url.startsWith("http") ? url : gateway + url));
             if (ours) {
                 builder.header("Authorization", "bearer " + token());

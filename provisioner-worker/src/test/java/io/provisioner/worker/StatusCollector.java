@@ -1,6 +1,7 @@
 package io.provisioner.worker;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -9,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.provisioner.schemas.EventCodec;
 import io.provisioner.schemas.OperationStatusChanged;
+import io.provisioner.schemas.OrphanMitigationChanged;
 import io.provisioner.schemas.Topics;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,12 +20,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads every status event the workers publish, on one background thread, so tests running in parallel
+ * Reads every status event and orphan-mitigation event the workers publish, on one background thread, so tests running in parallel
  * can each look at their own instance's events.
  */
 final class StatusCollector {
 
     private final Map<String, List<OperationStatusChanged>> byInstance = new ConcurrentHashMap<>();
+    private final Map<String, List<OrphanMitigationChanged>> orphanMitigations = new ConcurrentHashMap<>();
 
     StatusCollector(String bootstrapServers, EventCodec codec) {
         Properties props = new Properties();
@@ -31,13 +34,22 @@ final class StatusCollector {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.STATUS, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(Topics.STATUS, info.partition())).toList();
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(Topics.STATUS, Topics.ORPHAN_MITIGATIONS)) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Thread reader = new Thread(() -> {
             while (true) {
                 consumer.poll(Duration.ofMillis(100)).forEach(record -> {
+                    if (record.topic().equals(Topics.ORPHAN_MITIGATIONS)) {
+                        OrphanMitigationChanged changed = codec.readOrphanMitigationChanged(record.value()).data();
+                        orphanMitigations.computeIfAbsent(changed.instanceGuid(), key -> new CopyOnWriteArrayList<>())
+                                .add(changed);
+                        return;
+                    }
                     OperationStatusChanged status = codec.readStatus(record.value()).data();
                     byInstance.computeIfAbsent(status.instanceGuid(), key -> new CopyOnWriteArrayList<>()).add(status);
                 });
@@ -45,6 +57,10 @@ final class StatusCollector {
         }, "test-status-collector");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    List<OrphanMitigationChanged> orphanMitigationsOf(String instanceGuid) {
+        return List.copyOf(orphanMitigations.getOrDefault(instanceGuid, List.of()));
     }
 
     List<OperationStatusChanged> of(String instanceGuid) {

@@ -30,6 +30,9 @@ import io.provisioner.schemas.EventEnvelope;
 import io.provisioner.schemas.EventTypes;
 import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.OperationType;
+import io.provisioner.schemas.OrphanMitigationChanged;
+import io.provisioner.schemas.OrphanMitigationRequested;
+import io.provisioner.schemas.OrphanMitigationState;
 import io.provisioner.schemas.ProvisioningRequested;
 import io.provisioner.schemas.SecretSealer;
 import io.provisioner.schemas.Topics;
@@ -78,8 +81,7 @@ import tools.jackson.databind.json.JsonMapper;
         "provisioner.worker.retry-later.max-interval=1s",
         "provisioner.worker.orphan-mitigation.initial-interval=200ms",
         "provisioner.worker.orphan-mitigation.max-interval=1s",
-        "provisioner.worker.orphan-mitigation.report-after=3s",
-        "provisioner.worker.orphan-mitigation.give-up-after=15s",
+        "provisioner.worker.orphan-mitigation.give-up-after=6s",
         "provisioner.worker.requests.redelivery-backoff=100ms",
         "provisioner.worker.requests.concurrency=3",
         "provisioner.worker.polling.threads=8"})
@@ -212,6 +214,13 @@ public abstract class WorkerIntegrationTest {
         sendRaw(request.instanceGuid(), codec.write(envelope));
     }
 
+    /** Asks for orphan mitigation, as the gateway does when an operator retries an abandoned job. */
+    protected void send(OrphanMitigationRequested requested) {
+        String instance = requested.request().instanceGuid();
+        sendRaw(instance, codec.write(EventEnvelope.of(EventTypes.ORPHAN_MITIGATION_REQUESTED, "/provisioner/api-gateway",
+                Instant.now(), instance, requested)));
+    }
+
     protected void sendRaw(String key, byte[] value) {
         sendTo(Topics.REQUESTS, key, value);
     }
@@ -235,8 +244,59 @@ public abstract class WorkerIntegrationTest {
         return statusesOf(instanceGuid);
     }
 
-    protected static OperationStatusChanged last(List<OperationStatusChanged> statuses) {
-        return statuses.get(statuses.size() - 1);
+    /** The orphan-mitigation events of an instance, in the order the worker published them. */
+    protected List<OrphanMitigationChanged> orphanMitigationsOf(String instanceGuid) {
+        return statuses.orphanMitigationsOf(instanceGuid);
+    }
+
+    /** Waits until the instance's orphan-mitigation job reaches {@code state}; returns all its events. */
+    protected List<OrphanMitigationChanged> awaitOrphanMitigation(String instanceGuid, OrphanMitigationState state) {
+        await().atMost(PATIENCE).until(() -> orphanMitigationsOf(instanceGuid).stream()
+                .anyMatch(event -> event.state() == state));
+        return orphanMitigationsOf(instanceGuid);
+    }
+
+    /**
+     * Switches the sample broker broken for one instance ({@code PUT /admin/outage}, sample-broker/README.md):
+     * tests run side by side, so each breaks only its own instance.
+     */
+    protected static void sampleBrokerOutage(String instanceGuid, Map<String, Object> outage) {
+        Map<String, Object> mine = new java.util.HashMap<>(outage);
+        mine.put("instance_ids", List.of(instanceGuid));
+        sampleBrokerAdmin("PUT", "/admin/outage", json.writeValueAsString(mine));
+    }
+
+    protected static void healSampleBroker(String instanceGuid) {
+        sampleBrokerAdmin("DELETE", "/admin/outage?instance_id=" + instanceGuid, null);
+    }
+
+    /** Whether the sample broker still holds the instance, in whatever state. */
+    protected static boolean sampleBrokerHolds(String instanceGuid) {
+        return json.readTree(sampleBrokerAdmin("GET", "/admin/instances/" + instanceGuid, null)).get("exists")
+                .asBoolean();
+    }
+
+    private static String sampleBrokerAdmin(String method, String path, String body) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(sampleBrokerUrl() + path))
+                    .header("Content-Type", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected static <T> T last(List<T> events) {
+        return events.get(events.size() - 1);
     }
 
     protected static String newGuid() {

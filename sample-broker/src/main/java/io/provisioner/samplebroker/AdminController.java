@@ -1,23 +1,63 @@
 package io.provisioner.samplebroker;
 
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Unauthenticated helpers outside {@code /v2}: the request log for tests and the dashboard links. */
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * Unauthenticated helpers outside {@code /v2}: the request log for tests, the outage switch, whether an
+ * instance exists, and the dashboard links.
+ */
 @RestController
 class AdminController {
 
     private final RequestLog log;
     private final ServiceInstances instances;
+    private final Outage outage;
 
-    AdminController(RequestLog log, ServiceInstances instances) {
+    AdminController(RequestLog log, ServiceInstances instances, Outage outage) {
         this.log = log;
         this.instances = instances;
+        this.outage = outage;
+    }
+
+    /** What {@code PUT /admin/outage} takes; every field may be left out (500, every method and instance). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record OutageRequest(Integer status, List<String> methods, List<String> instanceIds, Long answerDelayMs) {
+    }
+
+    /** Switches the broker broken until {@code DELETE /admin/outage} heals it (see {@link Outage}). */
+    @PutMapping("/admin/outage")
+    Outage.Settings breakDown(@RequestBody(required = false) OutageRequest request) {
+        OutageRequest given = request == null ? new OutageRequest(null, null, null, null) : request;
+        Outage.Settings settings = Outage.Settings.of(given.status(), given.methods(), given.instanceIds(),
+                given.answerDelayMs());
+        outage.begin(settings);
+        return settings;
+    }
+
+    /** Ends every outage, or with {@code instance_id} only those that name that instance. */
+    @DeleteMapping("/admin/outage")
+    ResponseEntity<Void> heal(@RequestParam(name = "instance_id", required = false) String instanceId) {
+        outage.end(instanceId);
+        return ResponseEntity.noContent().build();
+    }
+
+    /** Whether the broker holds the instance at all, whatever state its last operation is in. */
+    @GetMapping("/admin/instances/{instanceId}")
+    Map<String, Object> instance(@PathVariable String instanceId) {
+        return Map.of("instance_id", instanceId, "exists", instances.exists(instanceId));
     }
 
     @GetMapping("/admin/requests")

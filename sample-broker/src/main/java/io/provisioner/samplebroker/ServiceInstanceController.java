@@ -1,9 +1,12 @@
 package io.provisioner.samplebroker;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -19,9 +22,20 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 class ServiceInstanceController {
 
     private final ServiceInstances instances;
+    private final Outage outage;
 
-    ServiceInstanceController(ServiceInstances instances) {
+    ServiceInstanceController(ServiceInstances instances, Outage outage) {
         this.instances = instances;
+        this.outage = outage;
+    }
+
+    /** Runs before every endpoint here: a broker switched broken answers with its outage's error. */
+    @ModelAttribute
+    void checkOutage(@PathVariable String instanceId, HttpServletRequest request) {
+        BrokerException failure = outage.failure(request.getMethod(), instanceId);
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @PutMapping

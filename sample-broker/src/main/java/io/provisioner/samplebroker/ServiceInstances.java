@@ -231,6 +231,11 @@ class ServiceInstances {
                 instance.parameters(), instance.maintenanceInfo());
     }
 
+    /** True while the broker holds the instance (in whatever state), false once deprovisioned or never created. */
+    boolean exists(String id) {
+        return current(id, clock.instant()) != null;
+    }
+
     /** The instance as it is now, or null if it never existed or is deprovisioned. */
     private Instance current(String id, Instant now) {
         Instance instance = store.get(id);

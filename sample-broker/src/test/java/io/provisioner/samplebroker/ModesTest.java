@@ -145,4 +145,42 @@ class ModesTest extends RunningBroker {
         assertThat(broker.update(id, SYNC_PLAN, parameters).status()).isEqualTo(422);
         assertThat(broker.update(id, SYNC_PLAN, parameters).status()).isEqualTo(200);
     }
+
+    @Test
+    void anOutageBreaksWhatItNamesAtRuntimeUntilItIsHealed() {
+        String other = UUID.randomUUID().toString();
+        assertThat(broker.provision(id, SYNC_PLAN, null).status()).isEqualTo(201);
+        assertThat(broker.provision(other, SYNC_PLAN, null).status()).isEqualTo(201);
+
+        BrokerClient.Reply switched = broker.send("PUT", "/admin/outage", Map.of("status", 503,
+                "methods", List.of("delete"), "instance_ids", List.of(id)), Map.of());
+        BrokerClient.Reply broken = broker.deprovision(id, SYNC_PLAN);
+        BrokerClient.Reply untouched = broker.deprovision(other, SYNC_PLAN);
+        boolean existsWhileBroken = broker.send("GET", "/admin/instances/" + id, null, Map.of()).body()
+                .get("exists").asBoolean();
+        BrokerClient.Reply healed = broker.send("DELETE", "/admin/outage?instance_id=" + id, null, Map.of());
+        BrokerClient.Reply deleted = broker.deprovision(id, SYNC_PLAN);
+
+        assertThat(switched.status()).isEqualTo(200);
+        assertThat(broken.status()).isEqualTo(503);
+        assertThat(broken.body().get("error").asString()).isEqualTo("SampleBrokerOutage");
+        assertThat(untouched.status()).as("another instance").isEqualTo(200);
+        assertThat(existsWhileBroken).isTrue();
+        assertThat(healed.status()).isEqualTo(204);
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(broker.send("GET", "/admin/instances/" + id, null, Map.of()).body().get("exists").asBoolean())
+                .isFalse();
+    }
+
+    @Test
+    void anOutageWithoutDetailsBreaksEveryInstanceRequestButNotTheCatalog() {
+        broker.send("PUT", "/admin/outage", null, Map.of());
+        try {
+            assertThat(broker.provision(id, SYNC_PLAN, null).status()).isEqualTo(500);
+            assertThat(broker.osb("GET", "/v2/catalog", null).status()).isEqualTo(200);
+        } finally {
+            broker.send("DELETE", "/admin/outage", null, Map.of());
+        }
+        assertThat(broker.provision(id, SYNC_PLAN, null).status()).isEqualTo(201);
+    }
 }

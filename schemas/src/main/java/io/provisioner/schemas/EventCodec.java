@@ -1,5 +1,7 @@
 package io.provisioner.schemas;
 
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -13,6 +15,8 @@ public final class EventCodec {
     private final JavaType requested;
     private final JavaType status;
     private final JavaType poll;
+    private final JavaType orphanRequested;
+    private final JavaType orphanChanged;
 
     public EventCodec() {
         this(JsonMapper.builder().build());
@@ -23,6 +27,8 @@ public final class EventCodec {
         this.requested = envelopeOf(ProvisioningRequested.class);
         this.status = envelopeOf(OperationStatusChanged.class);
         this.poll = envelopeOf(PollScheduled.class);
+        this.orphanRequested = envelopeOf(OrphanMitigationRequested.class);
+        this.orphanChanged = envelopeOf(OrphanMitigationChanged.class);
     }
 
     private JavaType envelopeOf(Class<?> data) {
@@ -47,6 +53,37 @@ public final class EventCodec {
 
     public EventEnvelope<PollScheduled> readPoll(byte[] json) {
         return checked(mapper.readValue(json, poll), EventTypes.POLL_SCHEDULED);
+    }
+
+    public EventEnvelope<OrphanMitigationRequested> readOrphanMitigationRequested(byte[] json) {
+        return checked(mapper.readValue(json, orphanRequested), EventTypes.ORPHAN_MITIGATION_REQUESTED);
+    }
+
+    public EventEnvelope<OrphanMitigationChanged> readOrphanMitigationChanged(byte[] json) {
+        return checked(mapper.readValue(json, orphanChanged), EventTypes.ORPHAN_MITIGATION_CHANGED);
+    }
+
+    /**
+     * The envelope's {@code type}, read without binding the event, for topics that carry more than one type.
+     * Reads only as far as the field (the envelope puts it near the start).
+     *
+     * @return the type, or null when the envelope has none
+     */
+    public String typeOf(byte[] json) {
+        try (JsonParser parser = mapper.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("an event must be a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("type".equals(name)) {
+                    return value == JsonToken.VALUE_STRING ? parser.getString() : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        }
     }
 
     private static <T> EventEnvelope<T> checked(EventEnvelope<T> envelope, String expectedType) {

@@ -12,6 +12,9 @@ public final class Topics {
     /** Every state change of an operation: worker to gateway. */
     public static final String STATUS = "provisioning.status";
 
+    /** Progress and outcome of orphan-mitigation jobs: worker to gateway. */
+    public static final String ORPHAN_MITIGATIONS = "provisioning.orphan-mitigations";
+
     /** Delay tiers for due-time polls; see {@link #pollTier(Duration)}. */
     public static final String POLLS_PREFIX = "provisioning.polls.";
 

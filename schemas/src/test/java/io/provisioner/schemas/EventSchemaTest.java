@@ -46,18 +46,22 @@ class EventSchemaTest {
             case "provisioning-requested" -> codec.readRequested(json);
             case "operation-status-changed" -> codec.readStatus(json);
             case "poll-scheduled" -> codec.readPoll(json);
+            case "orphan-mitigation-requested" -> codec.readOrphanMitigationRequested(json);
+            case "orphan-mitigation-changed" -> codec.readOrphanMitigationChanged(json);
             default -> throw new IllegalArgumentException(name);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"provisioning-requested", "operation-status-changed", "poll-scheduled"})
+    @ValueSource(strings = {"provisioning-requested", "operation-status-changed", "poll-scheduled",
+            "orphan-mitigation-requested", "orphan-mitigation-changed"})
     void goldenFilesMatchTheirSchema(String name) {
         assertThat(schema(name).validate(golden(name))).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"provisioning-requested", "operation-status-changed", "poll-scheduled"})
+    @ValueSource(strings = {"provisioning-requested", "operation-status-changed", "poll-scheduled",
+            "orphan-mitigation-requested", "orphan-mitigation-changed"})
     void recordsReadGoldenFilesAndWriteThemBackUnchanged(String name) {
         JsonNode golden = golden(name);
         EventEnvelope<?> envelope = read(name, JSON.writeValueAsBytes(golden));
@@ -106,6 +110,33 @@ class EventSchemaTest {
         assertThat(schema("provisioning-requested").validate(clearParameters)).as("parameters in clear").isNotEmpty();
         assertThat(schema("provisioning-requested").validate(plainSealedParameters)).as("unsealed parameters")
                 .isNotEmpty();
+    }
+
+    @Test
+    void theCodecTellsTheTypeOfAnEventWithoutReadingItWhole() {
+        assertThat(codec.typeOf(JSON.writeValueAsBytes(golden("orphan-mitigation-requested"))))
+                .isEqualTo(EventTypes.ORPHAN_MITIGATION_REQUESTED);
+        assertThat(codec.typeOf(JSON.writeValueAsBytes(golden("provisioning-requested"))))
+                .isEqualTo(EventTypes.PROVISIONING_REQUESTED);
+        assertThat(codec.typeOf("{\"data\": {\"type\": \"x\"}, \"type\": \"io.provisioner.y.v1\"}".getBytes()))
+                .as("a nested type is not the envelope's").isEqualTo("io.provisioner.y.v1");
+        assertThat(codec.typeOf("{\"id\": \"1\"}".getBytes())).isNull();
+        assertThatThrownBy(() -> codec.typeOf("[]".getBytes())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anOrphanMitigationEventBuiltInCodeSerializesToTheSchema() {
+        EventEnvelope<OrphanMitigationChanged> changed = EventEnvelope.of(EventTypes.ORPHAN_MITIGATION_CHANGED, "/test",
+                Instant.parse("2026-01-01T00:00:01Z"), "guid-1", new OrphanMitigationChanged("guid-1", "op-1",
+                        "broker-1", null, OrphanMitigationState.ABANDONED, 12, null,
+                        Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-02T00:00:00Z"),
+                        Instant.parse("2026-01-02T00:00:01Z")));
+
+        JsonNode written = JSON.readTree(codec.write(changed));
+
+        assertThat(schema("orphan-mitigation-changed").validate(written)).isEmpty();
+        assertThat(written.at("/data/state").asString()).isEqualTo("abandoned");
+        assertThat(codec.readOrphanMitigationChanged(codec.write(changed))).isEqualTo(changed);
     }
 
     @Test

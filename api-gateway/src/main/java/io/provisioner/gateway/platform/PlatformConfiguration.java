@@ -42,7 +42,9 @@ class PlatformConfiguration {
         return new KafkaAdmin.NewTopics(
                 topic(Topics.REQUESTS, partitions),
                 topic(Topics.STATUS, partitions),
-                topic(Topics.STATUS + Topics.DEAD_LETTER_SUFFIX, partitions));
+                topic(Topics.STATUS + Topics.DEAD_LETTER_SUFFIX, partitions),
+                topic(Topics.ORPHAN_MITIGATIONS, partitions),
+                topic(Topics.ORPHAN_MITIGATIONS + Topics.DEAD_LETTER_SUFFIX, partitions));
     }
 
     private static NewTopic topic(String name, int partitions) {

@@ -3,6 +3,7 @@ package io.provisioner.gateway.serviceinstance;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -192,7 +193,8 @@ class ServiceInstanceStore {
      * and the event is newer than the last one applied. A terminal event of the same step as the last
      * in-progress one also applies: a worker that re-runs a step after a crash may find it finished
      * (the fault-test suite caught operations stuck this way); once ended, nothing applies. A succeeded delete removes the row; a succeeded
-     * update makes its pending changes real. Returns whether anything changed.
+     * update makes its pending changes real. The deadline an event reports (counted from the broker's 202)
+     * replaces the one set at the request, for the reconciler. Returns whether anything changed.
      */
     boolean apply(OperationStatusChanged event, OffsetDateTime now) {
         if (event.state() == OperationState.SUCCEEDED && event.operationType() == OperationType.DELETE) {
@@ -203,19 +205,27 @@ class ServiceInstanceStore {
         }
         boolean succeeded = event.state() == OperationState.SUCCEEDED;
         boolean terminal = event.state().terminal();
+        OffsetDateTime deadline = event.deadline() == null ? null : event.deadline().atOffset(ZoneOffset.UTC);
+        // last_operation.updated_at moves only when the state or the description changes, not on every poll
+        // that brings nothing new (the right-hand sides below see the row as it was).
+        String changed = "(operation_state <> ? OR COALESCE(operation_description, '') <> COALESCE(?, operation_description, ''))";
         return jdbc.sql("""
                 UPDATE service_instances
                 SET operation_state = ?, operation_description = COALESCE(?, operation_description),
                     dashboard_url = COALESCE(?, dashboard_url), broker_operation = COALESCE(?, broker_operation),
-                    operation_sequence = ?, operation_updated_at = ?, updated_at = ?,
+                    operation_deadline = COALESCE(?, operation_deadline), operation_sequence = ?,
+                    operation_updated_at = CASE WHEN %1$s THEN ? ELSE operation_updated_at END,
+                    updated_at = CASE WHEN %1$s THEN ? ELSE updated_at END,
                     service_plan_guid = CASE WHEN ? THEN COALESCE(pending_plan_guid, service_plan_guid) ELSE service_plan_guid END,
                     maintenance_info = CASE WHEN ? THEN COALESCE(pending_maintenance_info, maintenance_info) ELSE maintenance_info END,
                     pending_plan_guid = CASE WHEN ? THEN NULL ELSE pending_plan_guid END,
                     pending_maintenance_info = CASE WHEN ? THEN NULL ELSE pending_maintenance_info END
                 WHERE guid = ? AND operation_id = ? AND operation_state = 'in progress'
-                  AND (operation_sequence < ? OR (? AND operation_sequence = ?))""")
+                  AND (operation_sequence < ? OR (? AND operation_sequence = ?))""".formatted(changed))
                 .params(event.state().wire(), event.description(), event.dashboardUrl(), event.brokerOperation(),
-                        event.sequence(), now, now, succeeded, succeeded, terminal, terminal,
+                        deadline, event.sequence(), event.state().wire(), event.description(), now,
+                        event.state().wire(), event.description(), now,
+                        succeeded, succeeded, terminal, terminal,
                         event.instanceGuid(), event.operationId(), event.sequence(), terminal, event.sequence())
                 .update() > 0;
     }

@@ -272,6 +272,35 @@ public class ServiceInstances {
         return Boolean.TRUE.equals(failed);
     }
 
+    /**
+     * A failed create, as the worker needs it to clean up at the broker (orphan mitigation), and what its
+     * failure said.
+     */
+    public record FailedCreate(ProvisioningRequested request, String description) {
+    }
+
+    /**
+     * The instance's failed create {@code operationId}, if that is still its last operation; locks the row
+     * for the caller's transaction, so no delete can start meanwhile. The request is the platform's own
+     * (no originating user) and carries the create's request time, so the worker orders it before any
+     * later operation of the instance.
+     */
+    public Optional<FailedCreate> failedCreate(String guid, String operationId) {
+        ServiceInstanceRecord current = store.lock(guid).orElse(null);
+        if (current == null || !current.operationId().equals(operationId)
+                || current.operationType() != OperationType.CREATE || current.operationState() != OperationState.FAILED) {
+            return Optional.empty();
+        }
+        PlanTarget plan = catalog.planTarget(current.planGuid()).orElseThrow();
+        SpaceTarget space = catalog.spaceTarget(current.spaceGuid()).orElseThrow();
+        ProvisioningRequested request = new ProvisioningRequested(operationId, OperationType.CREATE, guid, current.name(),
+                plan.serviceId(), plan.planId(), null, space.organizationGuid(), space.organizationName(), space.guid(),
+                space.name(), null, null, new BrokerEndpoint(plan.broker().guid(), plan.broker().name(),
+                        plan.broker().url(), plan.broker().username(), plan.broker().sealedPassword()),
+                plan.maximumPollingDuration(), null, current.operationCreatedAt().toInstant());
+        return Optional.of(new FailedCreate(request, current.operationDescription()));
+    }
+
     /** Applies a worker's status event; replays, stale operations and old steps change nothing. */
     public boolean applyStatus(OperationStatusChanged event) {
         OffsetDateTime now = now();

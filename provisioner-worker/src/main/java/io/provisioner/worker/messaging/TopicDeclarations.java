@@ -25,6 +25,7 @@ class TopicDeclarations {
 
         List<NewTopic> topics = new ArrayList<>();
         topics.add(topic(Topics.STATUS, settings));
+        topics.add(topic(Topics.ORPHAN_MITIGATIONS, settings));
         for (String name : consumed) {
             topics.add(topic(name, settings));
             topics.add(topic(name + Topics.DEAD_LETTER_SUFFIX, settings));

@@ -87,7 +87,7 @@ class LastOperationPoller {
             if (finished.state() == OperationState.FAILED && create) {
                 StepResult mitigated = orphans.begin(request, finished.description(), poll.dashboardUrl(), poll.attempt(),
                         requestIdentity);
-                return new StepResult(mitigated.status(), mitigated.next(), finished.tag());
+                return new StepResult(mitigated.status(), mitigated.next(), finished.tag(), mitigated.orphanMitigation());
             }
             return new StepResult(change(work, finished.state(), finished.description(), requestIdentity), null,
                     finished.tag());
@@ -99,7 +99,7 @@ class LastOperationPoller {
             if (create) {
                 StepResult mitigated = orphans.begin(request, description, poll.dashboardUrl(), poll.attempt(),
                         requestIdentity);
-                return new StepResult(mitigated.status(), mitigated.next(), "deadline");
+                return new StepResult(mitigated.status(), mitigated.next(), "deadline", mitigated.orphanMitigation());
             }
             return new StepResult(change(work, OperationState.FAILED, description, requestIdentity), null, "deadline");
         }

@@ -135,8 +135,10 @@ public class OperationStarter {
         Instant now = clock.instant();
         if (outcome instanceof StartOutcome.Accepted accepted) {
             Instant due = policy.nextDue(now, request.maximumPollingDurationSeconds(), accepted.retryAfter());
+            // The one deadline of the operation (OSB: from the broker's 202); polling counts from the same instant.
             return new StepResult(new StatusChange(OperationState.IN_PROGRESS, ACCEPTED, accepted.dashboardUrl(),
-                    accepted.brokerOperation(), sequence, requestIdentity),
+                    accepted.brokerOperation(), sequence, requestIdentity,
+                    policy.deadline(now, request.maximumPollingDurationSeconds())),
                     DueWork.poll(request, accepted.brokerOperation(), accepted.dashboardUrl(), now, due, attempt + 1, now),
                     "accepted");
         }

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.provisioner.worker.polling.DueWork;
 import io.provisioner.worker.polling.DueWorkHandler;
+import io.provisioner.worker.polling.WorkKind;
 import io.provisioner.worker.progress.OperationProgress;
 import io.provisioner.worker.progress.ProgressTable;
 
@@ -37,14 +38,23 @@ class ScheduledSteps implements DueWorkHandler {
         this.steps = steps;
     }
 
+    /** Why a step is no longer wanted; {@code replaced}: a newer operation of the instance took its place. */
+    private record Unwanted(String reason, boolean replaced) {
+    }
+
     @Override
     public void handle(DueWork work) {
-        String unwanted = unwanted(work);
+        Unwanted unwanted = unwanted(work);
         if (unwanted != null) {
             log.info("{} step of {} {} on instance {} dropped: {}", work.kind().wire(),
                     work.request().operationType().wire(), work.request().operationId(), work.request().instanceGuid(),
-                    unwanted);
+                    unwanted.reason());
             steps.counted(work.kind().wire(), "dropped");
+            boolean orphanMitigation = work.kind() == WorkKind.ORPHAN_DELETE || work.kind() == WorkKind.ORPHAN_POLL;
+            if (orphanMitigation && unwanted.replaced()) {
+                // The delete that replaced the job DELETEs at the broker itself; say that the job ends here.
+                orphans.superseded(work, unwanted.reason());
+            }
             return;
         }
         switch (work.kind()) {
@@ -56,14 +66,14 @@ class ScheduledSteps implements DueWorkHandler {
     }
 
     /** Why the step is no longer wanted, or null when it is. */
-    private String unwanted(DueWork work) {
+    private Unwanted unwanted(DueWork work) {
         Optional<OperationProgress> own = progress.operation(work.request().operationId());
         if (own.isPresent()) {
             if (!own.get().active()) {
-                return "the operation is finished";
+                return new Unwanted("the operation is finished", false);
             }
             if (own.get().link() != null && work.scheduledAt().isBefore(own.get().link())) {
-                return "a later step of the operation replaced it";
+                return new Unwanted("a later step of the operation replaced it", false);
             }
         }
         Optional<OperationProgress> newest = progress.newestOf(work.request().instanceGuid());
@@ -71,7 +81,8 @@ class ScheduledSteps implements DueWorkHandler {
             boolean replaced = own.isPresent() ? newest.get().newerThan(own.get())
                     : newest.get().newerThan(null, work.request().requestedAt());
             if (replaced) {
-                return "the " + newest.get().operationType().wire() + " " + newest.get().operationId() + " replaced it";
+                return new Unwanted("the " + newest.get().operationType().wire() + " " + newest.get().operationId()
+                        + " replaced it", true);
             }
         }
         return null;

@@ -29,15 +29,17 @@ import org.springframework.stereotype.Component;
 class StepPublisher {
 
     private final StatusPublisher status;
+    private final OrphanMitigationEvents orphanEvents;
     private final PollScheduler scheduler;
     private final ProgressTable progress;
     private final KafkaSettings kafkaSettings;
     private final MeterRegistry meters;
     private final Clock clock;
 
-    StepPublisher(StatusPublisher status, PollScheduler scheduler, ProgressTable progress, KafkaSettings kafkaSettings,
+    StepPublisher(StatusPublisher status, OrphanMitigationEvents orphanEvents, PollScheduler scheduler, ProgressTable progress, KafkaSettings kafkaSettings,
             MeterRegistry meters, Clock clock) {
         this.status = status;
+        this.orphanEvents = orphanEvents;
         this.scheduler = scheduler;
         this.progress = progress;
         this.kafkaSettings = kafkaSettings;
@@ -45,7 +47,10 @@ class StepPublisher {
         this.clock = clock;
     }
 
-    /** @param step the kind of step, as a metric tag: request, start, poll, orphan-delete, orphan-poll */
+    /**
+     * @param step the kind of step, as a metric tag: request, start, poll, orphan-delete, orphan-poll,
+     *             orphan-request
+     */
     void publish(String step, ProvisioningRequested request, RequestPosition position, StepResult result) {
         List<CompletableFuture<?>> sends = new ArrayList<>();
         if (result.status() != null) {
@@ -53,6 +58,9 @@ class StepPublisher {
         }
         if (result.next() != null) {
             sends.add(scheduler.schedule(result.next()));
+        }
+        if (result.orphanMitigation() != null) {
+            sends.add(orphanEvents.publish(result.orphanMitigation()));
         }
         Sends.await(sends, kafkaSettings.sendTimeout());
         OperationProgress done = result.next() == null

@@ -1,5 +1,6 @@
 package io.provisioner.worker.operation;
 
+import io.provisioner.schemas.OrphanMitigationChanged;
 import io.provisioner.worker.polling.DueWork;
 import io.provisioner.worker.status.StatusChange;
 
@@ -9,6 +10,11 @@ import io.provisioner.worker.status.StatusChange;
  * @param status the state change to report, or null for none
  * @param next the step that carries the operation on, or null when nothing is left to do
  * @param outcome what came of the step, as a metric tag
+ * @param orphanMitigation how an orphan-mitigation job moved in this step, or null
  */
-record StepResult(StatusChange status, DueWork next, String outcome) {
+record StepResult(StatusChange status, DueWork next, String outcome, OrphanMitigationChanged orphanMitigation) {
+
+    StepResult(StatusChange status, DueWork next, String outcome) {
+        this(status, next, outcome, null);
+    }
 }

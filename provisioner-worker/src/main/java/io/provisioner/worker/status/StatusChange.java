@@ -1,5 +1,7 @@
 package io.provisioner.worker.status;
 
+import java.time.Instant;
+
 import io.provisioner.schemas.OperationState;
 
 /**
@@ -7,6 +9,8 @@ import io.provisioner.schemas.OperationState;
  *
  * @param sequence 1 for the broker's answer to the request; {@code attempt + 2} for a poll's outcome,
  *                 so every later event of an operation has a higher number than the ones before
+ * @param deadline on the change that reports the broker's acceptance: when the operation must have ended
+ *                 (OSB counts it from the 202); null on every other change
  */
 public record StatusChange(
         OperationState state,
@@ -14,7 +18,13 @@ public record StatusChange(
         String dashboardUrl,
         String brokerOperation,
         long sequence,
-        String requestIdentity) {
+        String requestIdentity,
+        Instant deadline) {
+
+    public StatusChange(OperationState state, String description, String dashboardUrl, String brokerOperation,
+            long sequence, String requestIdentity) {
+        this(state, description, dashboardUrl, brokerOperation, sequence, requestIdentity, null);
+    }
 
     /** The sequence of the event a poll publishes. */
     public static long pollSequence(int attempt) {

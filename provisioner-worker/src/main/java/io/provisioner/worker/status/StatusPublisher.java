@@ -50,7 +50,7 @@ public class StatusPublisher {
         Instant now = clock.instant();
         OperationStatusChanged event = new OperationStatusChanged(request.operationId(), request.operationType(),
                 request.instanceGuid(), change.state(), change.description(), change.dashboardUrl(),
-                change.brokerOperation(), change.sequence(), change.requestIdentity(), now);
+                change.brokerOperation(), change.sequence(), change.requestIdentity(), now, change.deadline());
         EventEnvelope<OperationStatusChanged> envelope = EventEnvelope.of(EventTypes.OPERATION_STATUS_CHANGED, SOURCE,
                 now, request.instanceGuid(), event);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.STATUS, request.instanceGuid(),

@@ -26,10 +26,10 @@ class OperationSettingsTest {
     void orphanMitigationBindsFromYamlAndHasDefaults() {
         assertThat(YamlBinding.bind("settings.yml", "provisioner.worker.orphan-mitigation",
                 OrphanMitigationSettings.class)).isEqualTo(new OrphanMitigationSettings(Duration.ofSeconds(5), 1.5,
-                Duration.ofMinutes(30), 0.3, Duration.ofMinutes(1), Duration.ofDays(7)));
+                Duration.ofMinutes(30), 0.3, Duration.ofDays(7)));
         assertThat(YamlBinding.defaults("provisioner.worker.orphan-mitigation", OrphanMitigationSettings.class))
                 .isEqualTo(new OrphanMitigationSettings(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(10), 0.2,
-                        Duration.ofMinutes(5), Duration.ofHours(24)));
+                        Duration.ofHours(24)));
     }
 
     @Test

@@ -1,35 +1,69 @@
 package io.provisioner.worker.operation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.OperationType;
+import io.provisioner.schemas.OrphanMitigationChanged;
+import io.provisioner.schemas.OrphanMitigationRequested;
+import io.provisioner.schemas.OrphanMitigationState;
 import io.provisioner.schemas.ProvisioningRequested;
 import io.provisioner.worker.WorkerIntegrationTest;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import tools.jackson.databind.JsonNode;
 
 /**
  * One test per row of the orphan-mitigation table (OSB_CONTRACT.md), against the sample broker: the exact
- * requests it received (method, path, query, headers, body) and the operation's final status.
+ * requests it received (method, path, query, headers, body), the operation's final status, and the
+ * clean-up job that follows it. The create ends {@code failed} first; the clean-up is a job of its own whose
+ * progress shows in {@code orphan-mitigation.changed} events, never in the create's statuses.
  */
 class OrphanMitigationTableTest extends WorkerIntegrationTest {
+
+    /** Longer than the first clean-up DELETE could wait (the shortest delay tier, 1 s) after a final status. */
+    private static final Duration QUIET = Duration.ofMillis(2500);
 
     private final String instance = newGuid();
     private final String path = "/v2/service_instances/" + instance;
 
+    @Autowired
+    private MeterRegistry meters;
+
     private OperationStatusChanged run(ProvisioningRequested request) {
         send(request);
         return last(awaitFinished(instance));
+    }
+
+    /**
+     * For rows without clean-up: the broker saw exactly {@code expected} when the final status came, and
+     * nothing more during a quiet period after it (a late DELETE would show here), and no clean-up job began.
+     */
+    private void assertNoCleanup(String instance, String... expected) {
+        assertThat(sampleBrokerCalls(instance)).as("at the final status").containsExactly(expected);
+        await().during(QUIET).atMost(QUIET.plusSeconds(3))
+                .until(() -> sampleBrokerCalls(instance).equals(List.of(expected)));
+        assertThat(orphanMitigationsOf(instance)).as("no clean-up job").isEmpty();
+    }
+
+    /** The create's one and only status is its final one: the clean-up never adds to it. */
+    private void assertTheCreateEndedOnce(String instance) {
+        assertThat(statusesOf(instance).stream().filter(s -> s.state().terminal())).hasSize(1);
+        assertThat(last(statusesOf(instance)).state()).isEqualTo(OperationState.FAILED);
     }
 
     private static ProvisioningRequested create(String instance, String plan, Map<String, Object> modes) {
@@ -63,10 +97,6 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
         assertThat(delete.get("body").isNull()).isTrue();
     }
 
-    private static String sentence(String failure) {
-        return failure.endsWith(".") ? failure : failure + ".";
-    }
-
     @Test
     void anAnswerThatParsesNeedsNoCleanup() {
         Map<String, Object> modes = Map.of("mode", "sync");
@@ -75,9 +105,8 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
 
         assertThat(status.state()).isEqualTo(OperationState.SUCCEEDED);
         assertThat(status.dashboardUrl()).endsWith("/dashboard/" + instance);
-        List<JsonNode> requests = sampleBrokerRequests(instance);
-        assertThat(sampleBrokerCalls(instance)).containsExactly("PUT");
-        assertProvision(requests.get(0), modes);
+        assertProvision(sampleBrokerRequests(instance).get(0), modes);
+        assertNoCleanup(instance, "PUT");
     }
 
     @Test
@@ -90,7 +119,7 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
         assertThat(status.description()).isEqualTo("The service broker's answer is not valid OSB: HTTP 200 with the "
                 + "body \"all good\" (HTTP 200 from PUT " + path + "); after a 200 the platform does not delete the "
                 + "instance at the broker (OSB)");
-        assertThat(sampleBrokerCalls(instance)).containsExactly("PUT");
+        assertNoCleanup(instance, "PUT");
     }
 
     @Test
@@ -101,9 +130,14 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
 
         assertThat(status.state()).isEqualTo(OperationState.FAILED);
         assertThat(status.description()).isEqualTo("The service broker's answer is not valid OSB: HTTP 201 with the "
-                + "body \"{\"dashboard_url\": 7\" (HTTP 201 from PUT " + path + ")." + OrphanMitigation.DELETED);
+                + "body \"{\"dashboard_url\": 7\" (HTTP 201 from PUT " + path + ")." + OrphanMitigation.UNDER_WAY);
+        assertThat(awaitOrphanMitigation(instance, OrphanMitigationState.SUCCEEDED))
+                .extracting(OrphanMitigationChanged::state, OrphanMitigationChanged::attempts)
+                .containsExactly(tuple(OrphanMitigationState.PENDING, 0), tuple(OrphanMitigationState.SUCCEEDED, 1));
         List<JsonNode> requests = sampleBrokerRequests(instance);
         assertThat(sampleBrokerCalls(instance)).containsExactly("PUT", "DELETE");
+        assertThat(sampleBrokerHolds(instance)).isFalse();
+        assertTheCreateEndedOnce(instance);
         assertProvision(requests.get(0), modes);
         assertOrphanDelete(requests.get(1), SYNC_PLAN);
     }
@@ -117,7 +151,8 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
 
         assertThat(status.state()).isEqualTo(OperationState.FAILED);
         assertThat(status.description()).contains("HTTP 202 with the body \"{\"operation\": 42}\"")
-                .endsWith(OrphanMitigation.DELETED);
+                .endsWith(OrphanMitigation.UNDER_WAY);
+        awaitOrphanMitigation(instance, OrphanMitigationState.SUCCEEDED);
         List<JsonNode> requests = sampleBrokerRequests(instance);
         assertThat(sampleBrokerCalls(instance)).startsWith("PUT", "DELETE", "GET last_operation")
                 .doesNotContain("PATCH");
@@ -127,9 +162,8 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
         assertThat(poll.get("query").asString())
                 .isEqualTo("service_id=" + SAMPLE_SERVICE + "&plan_id=" + ASYNC_PLAN + "&operation=cleanup-1");
         assertOsbHeaders(poll, false);
-        List<OperationStatusChanged> statuses = statusesOf(instance);
-        assertThat(statuses.get(0).state()).isEqualTo(OperationState.IN_PROGRESS);
-        assertThat(statuses.get(0).description()).endsWith(OrphanMitigation.UNDER_WAY);
+        assertThat(statusesOf(instance)).as("the create's only status").hasSize(1);
+        assertThat(sampleBrokerHolds(instance)).isFalse();
     }
 
     @Test
@@ -138,7 +172,8 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
 
         assertThat(status.state()).isEqualTo(OperationState.FAILED);
         assertThat(status.description()).isEqualTo("The service broker answered HTTP 204, which OSB does not define for "
-                + "this call (HTTP 204 from PUT " + path + ")." + OrphanMitigation.DELETED);
+                + "this call (HTTP 204 from PUT " + path + ")." + OrphanMitigation.UNDER_WAY);
+        awaitOrphanMitigation(instance, OrphanMitigationState.SUCCEEDED);
         assertThat(sampleBrokerCalls(instance)).containsExactly("PUT", "DELETE");
         assertOrphanDelete(sampleBrokerRequests(instance).get(1), SYNC_PLAN);
     }
@@ -172,7 +207,8 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
 
         assertThat(status.state()).isEqualTo(OperationState.FAILED);
         assertThat(status.description()).isEqualTo("Service broker error: disk on fire (HTTP 500 from PUT " + path
-                + ", error \"Broken\", after 3 attempts)." + OrphanMitigation.DELETED);
+                + ", error \"Broken\", after 3 attempts)." + OrphanMitigation.UNDER_WAY);
+        awaitOrphanMitigation(instance, OrphanMitigationState.SUCCEEDED);
         assertThat(sampleBrokerCalls(instance)).containsExactly("PUT", "PUT", "PUT", "DELETE");
         List<JsonNode> requests = sampleBrokerRequests(instance);
         requests.subList(0, 3).forEach(put -> assertProvision(put, modes));
@@ -211,13 +247,16 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
         OperationStatusChanged status = run(create(instance, ASYNC_PLAN, modes));
 
         assertThat(status.state()).isEqualTo(OperationState.FAILED);
-        assertThat(status.description()).isEqualTo("no capacity left." + OrphanMitigation.DELETED);
+        assertThat(status.description()).isEqualTo("no capacity left." + OrphanMitigation.UNDER_WAY);
+        awaitOrphanMitigation(instance, OrphanMitigationState.SUCCEEDED);
         List<String> calls = sampleBrokerCalls(instance);
         int delete = calls.indexOf("DELETE");
         assertThat(calls.subList(0, delete)).startsWith("PUT", "GET last_operation").containsOnly("PUT",
                 "GET last_operation");
         assertThat(calls.subList(delete + 1, calls.size())).isNotEmpty().containsOnly("GET last_operation");
         assertOrphanDelete(sampleBrokerRequests(instance).get(delete), ASYNC_PLAN);
+        assertThat(sampleBrokerHolds(instance)).isFalse();
+        assertTheCreateEndedOnce(instance);
     }
 
     @Test
@@ -230,7 +269,8 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
 
         assertThat(status.state()).isEqualTo(OperationState.FAILED);
         assertThat(status.description()).startsWith("The service broker did not answer in time: PUT " + path
-                + " was attempted 2 times in ").contains("HttpTimeoutException").endsWith(OrphanMitigation.DELETED);
+                + " was attempted 2 times in ").contains("HttpTimeoutException").endsWith(OrphanMitigation.UNDER_WAY);
+        awaitOrphanMitigation(instance, OrphanMitigationState.SUCCEEDED);
         assertThat(sampleBrokerCalls(instance)).containsExactly("PUT", "PUT", "DELETE");
         assertOrphanDelete(sampleBrokerRequests(instance).get(2), SYNC_PLAN);
     }
@@ -241,8 +281,8 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
                 "fail_first_calls", 3)));
 
         assertThat(status.state()).isEqualTo(OperationState.SUCCEEDED);
-        assertThat(sampleBrokerCalls(instance)).containsExactly("PUT", "PUT", "PUT", "PUT");
         assertThat(statusesOf(instance).get(0).description()).contains("HTTP 408", "The platform tries again");
+        assertNoCleanup(instance, "PUT", "PUT", "PUT", "PUT");
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -262,7 +302,8 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
 
         assertThat(last.state()).isEqualTo(OperationState.FAILED);
         assertThat(last.description()).startsWith(description).contains("told to fail");
-        assertThat(sampleBrokerCalls(instance)).as("4xx answers are never retried").containsExactly("PUT");
+        // 4xx answers are never retried, and never cleaned up.
+        assertNoCleanup(instance, "PUT");
     }
 
     @Test
@@ -284,9 +325,11 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
             await().atMost(PATIENCE).until(() -> statusesOf(id).stream()
                     .filter(s -> s.operationType() == OperationType.UPDATE).anyMatch(s -> s.state().terminal()));
             assertThat(last(statusesOf(id)).state()).isEqualTo(OperationState.FAILED);
-            assertThat(sampleBrokerCalls(id)).as("no orphan mitigation after an update").doesNotContain("DELETE");
         }
-        assertThat(sampleBrokerCalls(broken)).containsExactly("PUT", "PATCH", "PATCH", "PATCH");
+        assertNoCleanup(broken, "PUT", "PATCH", "PATCH", "PATCH");
+        assertNoCleanup(unexpected, "PUT", "PATCH");
+        assertThat(sampleBrokerCalls(slow)).as("no orphan mitigation after an update").doesNotContain("DELETE");
+        assertThat(orphanMitigationsOf(slow)).isEmpty();
         assertThat(last(statusesOf(slow)).description()).startsWith("The service broker did not answer in time: PATCH")
                 .contains("The platform gave up after");
         JsonNode patch = sampleBrokerRequests(broken).get(1);
@@ -302,60 +345,122 @@ class OrphanMitigationTableTest extends WorkerIntegrationTest {
                 "fail_error", "ConcurrencyError", "fail_first_calls", 1, "fail_description", "busy")));
 
         assertThat(status.state()).isEqualTo(OperationState.SUCCEEDED);
-        assertThat(sampleBrokerCalls(instance)).containsExactly("PUT", "PUT");
+        assertNoCleanup(instance, "PUT", "PUT");
         assertThat(statusesOf(instance).get(0).description()).startsWith("The service broker is busy with another "
                 + "operation on this instance (422 ConcurrencyError): busy");
     }
 
     @Test
-    void aCreatePastItsDeadlineIsCleanedUp() {
+    void aCreatePastItsDeadlineFailsAtTheDeadlineAndIsCleanedUpOnceTheBrokerIsHealed() {
         Map<String, Object> modes = Map.of("never_finish", true, "delay_ms", 300);
+        // Kept broken: every DELETE of this instance fails until the broker is healed.
+        sampleBrokerOutage(instance, Map.of("status", 500, "methods", List.of("DELETE")));
+        try {
+            OperationStatusChanged status = run(sampleRequest(OperationType.CREATE, instance, ASYNC_PLAN, modes, 2,
+                    sampleBrokerEndpoint("sample-broker")));
 
-        OperationStatusChanged status = run(sampleRequest(OperationType.CREATE, instance, ASYNC_PLAN, modes, 2,
-                sampleBrokerEndpoint("sample-broker")));
-
-        assertThat(status.state()).isEqualTo(OperationState.FAILED);
-        assertThat(status.description()).isEqualTo("The broker did not finish the create within 2 seconds (last answer: "
-                + "\"in progress\", \"Provisioning the instance.\")." + OrphanMitigation.DELETED);
+            assertThat(status.state()).isEqualTo(OperationState.FAILED);
+            assertThat(status.description()).isEqualTo("The broker did not finish the create within 2 seconds (last "
+                    + "answer: \"in progress\", \"Provisioning the instance.\")." + OrphanMitigation.UNDER_WAY);
+            // One deadline, counted from the broker's 202 and reported with it; the create fails at it.
+            OperationStatusChanged accepted = statusesOf(instance).get(0);
+            assertThat(accepted.deadline()).isBetween(accepted.occurredAt().plusSeconds(1),
+                    accepted.occurredAt().plusSeconds(2));
+            assertThat(Duration.between(accepted.deadline(), status.occurredAt()))
+                    .isBetween(Duration.ZERO, Duration.ofSeconds(2));
+            await().atMost(PATIENCE).until(() -> orphanMitigationsOf(instance).stream()
+                    .anyMatch(e -> e.attempts() >= 2 && e.lastError() != null));
+            assertThat(orphanMitigationsOf(instance)).allMatch(e -> e.state() == OrphanMitigationState.PENDING);
+        } finally {
+            healSampleBroker(instance);
+        }
+        awaitOrphanMitigation(instance, OrphanMitigationState.SUCCEEDED);
         List<String> calls = sampleBrokerCalls(instance);
-        assertThat(calls).contains("DELETE");
         assertOrphanDelete(sampleBrokerRequests(instance).get(calls.indexOf("DELETE")), ASYNC_PLAN);
+        assertThat(sampleBrokerHolds(instance)).as("nothing is left at the broker").isFalse();
+        assertTheCreateEndedOnce(instance);
     }
 
     @Test
-    void orphanMitigationIsTriedAgainWithBackoffUntilTheBrokerDeletes() {
+    void orphanMitigationIsTriedAgainWithAGrowingIntervalUntilTheBrokerDeletes() {
         Map<String, Object> modes = Map.of("respond", Map.of("status", 503),
-                "deprovision", Map.of("fail_status", 503, "fail_first_calls", 2));
+                "deprovision", Map.of("fail_status", 503, "fail_first_calls", 2, "fail_description", "not now"));
 
         OperationStatusChanged status = run(create(instance, SYNC_PLAN, modes));
 
         assertThat(status.state()).isEqualTo(OperationState.FAILED);
-        assertThat(status.description()).endsWith(OrphanMitigation.DELETED);
+        assertThat(status.description()).endsWith(OrphanMitigation.UNDER_WAY);
+        assertThat(sampleBrokerCalls(instance)).as("the create fails before any DELETE").doesNotContain("DELETE");
+        List<OrphanMitigationChanged> job = awaitOrphanMitigation(instance, OrphanMitigationState.SUCCEEDED);
+        assertThat(job).extracting(OrphanMitigationChanged::state, OrphanMitigationChanged::attempts).containsExactly(
+                tuple(OrphanMitigationState.PENDING, 0), tuple(OrphanMitigationState.PENDING, 1),
+                tuple(OrphanMitigationState.PENDING, 2), tuple(OrphanMitigationState.SUCCEEDED, 3));
+        assertThat(job.get(1).lastError()).contains("not now", "HTTP 503 from DELETE " + path);
+        assertThat(job).allMatch(e -> e.operationId().equals(status.operationId()) && e.brokerName().equals("sample-broker"));
         // No in-place retry of orphan mitigation's DELETE: its durable backoff is its only retry layer.
         assertThat(sampleBrokerCalls(instance)).containsExactly("PUT", "PUT", "PUT", "DELETE", "DELETE", "DELETE");
         List<JsonNode> requests = sampleBrokerRequests(instance);
         requests.subList(3, 6).forEach(delete -> assertOrphanDelete(delete, SYNC_PLAN));
-        List<OperationStatusChanged> statuses = statusesOf(instance);
-        assertThat(statuses).extracting(OperationStatusChanged::state).containsExactly(OperationState.IN_PROGRESS,
-                OperationState.IN_PROGRESS, OperationState.FAILED);
-        assertThat(statuses).extracting(OperationStatusChanged::sequence).isSorted().doesNotHaveDuplicates();
+        assertThat(statusesOf(instance)).as("the create's only status").hasSize(1);
     }
 
     @Test
-    void orphanMitigationTakingLongerThanReportAfterIsReportedAndGoesOn() {
-        Map<String, Object> modes = Map.of("respond", Map.of("status", 500),
-                "deprovision", Map.of("fail_status", 500, "fail_description", "still broken"));
+    void aCleanupThatKeepsFailingIsAbandonedLoudlyAndRunsAgainWhenAnOperatorAsks() {
+        String broker = "abandoning-" + newGuid();
+        ProvisioningRequested create = sampleRequest(OperationType.CREATE, instance, SYNC_PLAN,
+                Map.of("respond", Map.of("status", 500)), null, sampleBrokerEndpoint(broker));
+        sampleBrokerOutage(instance, Map.of("status", 502, "methods", List.of("DELETE")));
+        List<OrphanMitigationChanged> abandoned;
+        try {
+            assertThat(run(create).description()).endsWith(OrphanMitigation.UNDER_WAY);
 
-        OperationStatusChanged status = run(create(instance, SYNC_PLAN, modes));
+            // give-up-after is 6 s in these tests.
+            abandoned = awaitOrphanMitigation(instance, OrphanMitigationState.ABANDONED);
+        } finally {
+            healSampleBroker(instance);
+        }
+        OrphanMitigationChanged gaveUp = last(abandoned);
+        assertThat(gaveUp.state()).isEqualTo(OrphanMitigationState.ABANDONED);
+        assertThat(gaveUp.attempts()).as("it kept trying").isGreaterThanOrEqualTo(2);
+        assertThat(gaveUp.lastError()).contains("HTTP 502 from DELETE " + path);
+        assertThat(Duration.between(gaveUp.startedAt(), gaveUp.occurredAt())).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
+        assertThat(meters.counter("provisioner.orphan.mitigations", "broker", broker, "outcome", "abandoned").count())
+                .isEqualTo(1);
+        assertThat(sampleBrokerHolds(instance)).isTrue();
+        long deletes = sampleBrokerCalls(instance).stream().filter("DELETE"::equals).count();
+        await().during(QUIET).atMost(QUIET.plusSeconds(3)).until(() ->
+                sampleBrokerCalls(instance).stream().filter("DELETE"::equals).count() == deletes);
 
-        // report-after is 3 s in these tests.
-        assertThat(status.state()).isEqualTo(OperationState.FAILED);
-        assertThat(status.description()).startsWith(sentence("Service broker error: an empty answer "
-                + "(HTTP 500 from PUT " + path + ", after 3 attempts)") + " The platform could not delete the instance at "
-                + "the broker yet (").contains("DELETEs over", "still broken", "and keeps trying until");
-        long deletesWhenReported = sampleBrokerCalls(instance).stream().filter("DELETE"::equals).count();
-        await().atMost(PATIENCE).until(() -> sampleBrokerCalls(instance).stream().filter("DELETE"::equals).count()
-                > deletesWhenReported);
-        assertThat(statusesOf(instance).stream().filter(s -> s.state().terminal())).hasSize(1);
+        send(new OrphanMitigationRequested(create, "retried by an operator", Instant.now()));
+
+        await().atMost(PATIENCE).until(() -> last(orphanMitigationsOf(instance)).state()
+                == OrphanMitigationState.SUCCEEDED);
+        assertThat(sampleBrokerHolds(instance)).as("nothing is left at the broker").isFalse();
+        assertThat(meters.counter("provisioner.orphan.mitigations", "broker", broker, "outcome", "succeeded").count())
+                .isEqualTo(1);
+        assertTheCreateEndedOnce(instance);
+    }
+
+    @Test
+    void aDeleteOfTheInstanceTakesThePlaceOfAPendingCleanupAndBothEndWithTheInstanceGone() {
+        sampleBrokerOutage(instance, Map.of("status", 500, "methods", List.of("DELETE")));
+        ProvisioningRequested delete = sampleRequest(OperationType.DELETE, instance, SYNC_PLAN, null);
+        try {
+            assertThat(run(create(instance, SYNC_PLAN, Map.of("respond", Map.of("status", 500)))).state())
+                    .isEqualTo(OperationState.FAILED);
+            await().atMost(PATIENCE).until(() -> orphanMitigationsOf(instance).stream().anyMatch(e -> e.attempts() >= 1));
+
+            send(delete);
+
+            awaitOrphanMitigation(instance, OrphanMitigationState.SUPERSEDED);
+        } finally {
+            healSampleBroker(instance);
+        }
+        await().atMost(PATIENCE).until(() -> statusesOf(instance).stream()
+                .anyMatch(s -> s.operationId().equals(delete.operationId()) && s.state().terminal()));
+        assertThat(last(statusesOf(instance)).state()).isEqualTo(OperationState.SUCCEEDED);
+        assertThat(sampleBrokerHolds(instance)).isFalse();
+        assertThat(orphanMitigationsOf(instance)).noneMatch(e -> e.state() == OrphanMitigationState.SUCCEEDED
+                || e.state() == OrphanMitigationState.ABANDONED);
     }
 }

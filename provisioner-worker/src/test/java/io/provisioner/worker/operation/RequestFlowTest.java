@@ -164,8 +164,11 @@ class RequestFlowTest extends WorkerIntegrationTest {
         OperationStatusChanged status = last(awaitFinished(instance));
         assertThat(status.state()).isEqualTo(OperationState.FAILED);
         assertThat(status.description()).isEqualTo("Service broker error: plan is full (HTTP 500 from PUT "
-                + "/v2/service_instances/" + instance + ", error \"X\", after 3 attempts)." + OrphanMitigation.DELETED);
+                + "/v2/service_instances/" + instance + ", error \"X\", after 3 attempts)." + OrphanMitigation.UNDER_WAY);
         broker.verify(3, putRequestedFor(urlPathEqualTo("/v2/service_instances/" + instance)));
+        // The clean-up follows the final status, as a job of its own.
+        await().atMost(PATIENCE).until(() -> !broker.findAll(deleteRequestedFor(
+                urlPathEqualTo("/v2/service_instances/" + instance))).isEmpty());
         broker.verify(1, deleteRequestedFor(urlPathEqualTo("/v2/service_instances/" + instance))
                 .withoutHeader("X-Broker-API-Originating-Identity"));
     }
