@@ -10,17 +10,28 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationStatusChanged;
+import io.provisioner.schemas.EventEnvelope;
 import io.provisioner.schemas.OperationType;
+import io.provisioner.schemas.PollScheduled;
 import io.provisioner.schemas.ProvisioningRequested;
+import io.provisioner.schemas.Topics;
 import io.provisioner.worker.WorkerIntegrationTest;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.JsonNode;
@@ -31,6 +42,9 @@ import tools.jackson.databind.JsonNode;
  * early.
  */
 class PollingRulesTest extends WorkerIntegrationTest {
+
+    /** Long enough for a late duplicate poll (one tier, one minimum interval) to show. */
+    private static final Duration QUIET = Duration.ofSeconds(2);
 
     private final String instance = newGuid();
     private final String path = "/v2/service_instances/" + instance;
@@ -47,6 +61,17 @@ class PollingRulesTest extends WorkerIntegrationTest {
     private OperationStatusChanged run(ProvisioningRequested request) {
         send(request);
         return last(awaitFinished(instance));
+    }
+
+    /** OSB: a final state ends polling. Nothing reaches the broker for a quiet while after it. */
+    private void assertNoFurtherRequest() {
+        int seen = sampleBrokerRequests(instance).size();
+        await().during(QUIET).atMost(QUIET.plusSeconds(3)).untilAsserted(() ->
+                assertThat(sampleBrokerRequests(instance)).as("requests after the final status").hasSize(seen));
+    }
+
+    private static String format(String pattern, Instant at) {
+        return DateTimeFormatter.ofPattern(pattern, Locale.US).withZone(ZoneOffset.UTC).format(at);
     }
 
     @Test
@@ -90,20 +115,64 @@ class PollingRulesTest extends WorkerIntegrationTest {
             assertThat(gap).as("gap before poll %d", i).isGreaterThanOrEqualTo(expected.minusMillis(100));
             longest = gap.compareTo(longest) > 0 ? gap : longest;
         }
-        assertThat(longest).isGreaterThan(Duration.ofMillis(1_100));
+        assertThat(longest).isGreaterThan(Duration.ofMillis(1_300));
+        assertNoFurtherRequest();
+        // The gaps above are lower bounds (a loaded machine polls late); the intervals the worker scheduled
+        // are exact: each a tenth of the operation's age when it was scheduled, at least a second.
+        Map<String, PollScheduled> scheduled = scheduledPolls(polls.size());
+        assertThat(scheduled).hasSize(polls.size());
+        List<Duration> intervals = new ArrayList<>();
+        scheduled.forEach((time, poll) -> {
+            Instant at = Instant.parse(time);
+            Duration age = Duration.between(poll.startedAt(), at);
+            Duration interval = Duration.between(at, poll.dueAt());
+            Duration expected = Duration.ofMillis(Math.max(1_000, age.toMillis() / 10));
+            assertThat(interval).as("interval scheduled at age %s", age)
+                    .isBetween(expected.minusMillis(5), expected.plusMillis(50));
+            intervals.add(interval);
+        });
+        assertThat(intervals.get(intervals.size() - 1)).isGreaterThan(Duration.ofMillis(1_300));
+    }
+
+    /** The poll steps of the instance as the worker scheduled them, by their time (oldest first). */
+    private Map<String, PollScheduled> scheduledPolls(int expected) {
+        Map<String, PollScheduled> byTime = new LinkedHashMap<>();
+        try (KafkaConsumer<String, byte[]> tier = reader(Topics.pollTopic(Duration.ofSeconds(1)))) {
+            List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+            await().atMost(PATIENCE).until(() -> recordsWithKey(tier, instance, seen).size() >= expected);
+            for (ConsumerRecord<String, byte[]> record : recordsWithKey(tier, instance, seen)) {
+                EventEnvelope<PollScheduled> step = codec.readPoll(record.value());
+                byTime.putIfAbsent(step.time().toString(), step.data());
+            }
+        }
+        return byTime;
     }
 
     @Test
     void retryAfterAsAnHttpDateIsHonoured() {
-        OperationStatusChanged status = run(sampleRequest(OperationType.CREATE, instance, ASYNC_PLAN,
-                Map.of("delay_ms", 2500, "retry_after", "http-date:3")));
+        // Each answer before the last says "not before" in another of the three forms of an HTTP date
+        // (RFC 9110), two seconds apart: twice the minimum interval, so a poll that ignored one comes early.
+        Instant second = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        List<Instant> notBefore = List.of(second.plusSeconds(3), second.plusSeconds(5), second.plusSeconds(7));
+        Map<String, Object> inProgress = Map.of("state", "in progress");
+        OperationStatusChanged status = run(sampleRequest(OperationType.CREATE, instance, ASYNC_PLAN, Map.of(
+                "delay_ms", 100,
+                "retry_after", format("EEE, dd MMM yyyy HH:mm:ss 'GMT'", notBefore.get(0)),
+                "poll_script", List.of(
+                        Map.of("status", 200, "body", inProgress,
+                                "retry_after", format("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", notBefore.get(1))),
+                        Map.of("status", 200, "body", inProgress,
+                                "retry_after", format("EEE MMM ppd HH:mm:ss yyyy", notBefore.get(2)))))));
 
         assertThat(status.state()).isEqualTo(OperationState.SUCCEEDED);
+        assertThat(sampleBrokerCalls(instance)).containsExactly("PUT", "GET last_operation", "GET last_operation",
+                "GET last_operation");
         List<JsonNode> requests = sampleBrokerRequests(instance);
-        // The 202 said "not before 3 s", so did the first poll.
-        assertThat(Duration.between(receivedAt(requests.get(0)), receivedAt(requests.get(1))))
-                .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
-        assertThat(requests).hasSize(2);
+        for (int i = 1; i < requests.size(); i++) {
+            assertThat(receivedAt(requests.get(i))).as("poll %d after an answer saying not before %s", i,
+                    notBefore.get(i - 1)).isAfterOrEqualTo(notBefore.get(i - 1));
+        }
+        assertNoFurtherRequest();
     }
 
     @Test

@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -40,6 +42,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 class PollingFlowTest extends WorkerIntegrationTest {
 
     private static final String ONE_SECOND_TIER = Topics.pollTopic(Duration.ofSeconds(1));
+    /** Long enough for a late duplicate poll (one tier, one minimum interval) to show. */
+    private static final Duration QUIET = Duration.ofSeconds(2);
 
     @Autowired
     PollLoop pollLoop;
@@ -110,6 +114,9 @@ class PollingFlowTest extends WorkerIntegrationTest {
         // one millisecond is given for the rounding of the logged times.
         long gap = polls.get(1).getLoggedDate().getTime() - polls.get(0).getLoggedDate().getTime();
         assertThat(gap).isGreaterThanOrEqualTo(2_999);
+        // OSB: a final state ends polling.
+        await().during(QUIET).atMost(QUIET.plusSeconds(3)).untilAsserted(() -> assertThat(
+                broker.findAll(getRequestedFor(urlPathEqualTo(path + "/last_operation")))).as("polls").hasSize(2));
     }
 
     @Test
@@ -124,10 +131,66 @@ class PollingFlowTest extends WorkerIntegrationTest {
 
         OperationStatusChanged status = last(awaitFinished(instance));
         assertThat(status.state()).isEqualTo(OperationState.FAILED);
-        assertThat(status.description()).isEqualTo(
-                "The broker did not finish the update within 2 seconds (last answer: \"in progress\", \"Still copying\")");
+        assertThat(status.description()).startsWith("The broker did not finish the update")
+                .endsWith("(last answer: \"in progress\", \"Still copying\")");
+        assertEndedAtTheDeadline(instance, status, Duration.ofSeconds(2));
         assertThat(broker.findAll(deleteRequestedFor(urlPathEqualTo(path)))).as("no orphan mitigation after an update")
                 .isEmpty();
+    }
+
+    @Test
+    void createStillInProgressAtTheDeadlineFailsAtTheDeadline() {
+        String instance = newGuid();
+        String path = "/v2/service_instances/" + instance;
+        broker.stubFor(put(urlPathEqualTo(path)).willReturn(aResponse().withStatus(202).withBody("{\"operation\":\"slow\"}")));
+        broker.stubFor(get(urlPathEqualTo(path + "/last_operation")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"state\":\"in progress\"}")));
+        broker.stubFor(delete(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200).withBody("{}")));
+
+        send(request(OperationType.CREATE, instance, brokerUrl(), 3));
+
+        OperationStatusChanged status = last(awaitFinished(instance));
+        assertThat(status.state()).isEqualTo(OperationState.FAILED);
+        assertEndedAtTheDeadline(instance, status, Duration.ofSeconds(3));
+    }
+
+    /**
+     * The deadline counts from the broker's acceptance (the {@code started_at} of the poll steps, taken from the
+     * worker's clock when the 202 came): every poll due until then comes before it, exactly one comes at or
+     * after it, and the operation fails then. Measured against the broker's log, not the description: a poll
+     * that runs late (behind another step of its partition, on a busy machine) still counts.
+     */
+    private void assertEndedAtTheDeadline(String instance, OperationStatusChanged failed, Duration maximum) {
+        String path = "/v2/service_instances/" + instance + "/last_operation";
+        int seen = broker.findAll(getRequestedFor(urlPathEqualTo(path))).size();
+        await().during(QUIET).atMost(QUIET.plusSeconds(3)).untilAsserted(() ->
+                assertThat(broker.findAll(getRequestedFor(urlPathEqualTo(path)))).as("polls after the final status")
+                        .hasSize(seen));
+        List<Instant> polls = broker.findAll(getRequestedFor(urlPathEqualTo(path))).stream()
+                .map(poll -> poll.getLoggedDate().toInstant()).toList();
+        List<PollScheduled> scheduled = scheduledPolls(instance, polls.size());
+        Instant deadline = scheduled.get(0).startedAt().plus(maximum);
+        assertThat(scheduled).extracting(PollScheduled::dueAt).as("due times").allSatisfy(
+                due -> assertThat(due).isBeforeOrEqualTo(deadline));
+        assertThat(polls.subList(0, polls.size() - 1)).as("polls before the last").allSatisfy(
+                at -> assertThat(at).isBefore(deadline));
+        // The broker logs whole milliseconds.
+        assertThat(polls.get(polls.size() - 1)).as("last poll").isAfterOrEqualTo(deadline.minusMillis(1));
+        assertThat(failed.occurredAt()).as("failure").isAfterOrEqualTo(deadline);
+    }
+
+    /** The poll steps of an instance as the worker scheduled them, oldest first (a hop's copies once). */
+    private List<PollScheduled> scheduledPolls(String instance, int atLeast) {
+        Map<Instant, PollScheduled> byTime = new LinkedHashMap<>();
+        try (KafkaConsumer<String, byte[]> tier = reader(ONE_SECOND_TIER)) {
+            List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+            await().atMost(PATIENCE).until(() -> recordsWithKey(tier, instance, seen).size() >= atLeast);
+            recordsWithKey(tier, instance, seen).forEach(record -> {
+                EventEnvelope<PollScheduled> step = codec.readPoll(record.value());
+                byTime.putIfAbsent(step.time(), step.data());
+            });
+        }
+        return List.copyOf(byTime.values());
     }
 
     @Test
