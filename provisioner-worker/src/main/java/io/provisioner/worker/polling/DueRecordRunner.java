@@ -3,6 +3,8 @@ package io.provisioner.worker.polling;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +20,11 @@ import tools.jackson.core.JacksonException;
 /**
  * Runs one record of a delay tier that is ready: a step due now goes to the {@link DueWorkHandler}; a step
  * due later hops to the tier that fits the remaining wait; a record that can never be handled is parked.
+ *
+ * <p>One step runs once at a time. Copies of a step can exist (a hop sent again after a crash or a lost
+ * commit keeps the step's id), and copies are due at the same moment, so they tend to run side by side,
+ * where the progress table cannot tell them apart yet: a copy that finds its step running is dropped.
+ * The running one either finishes the step or fails and is tried again, so nothing is lost.
  */
 @Component
 class DueRecordRunner {
@@ -28,6 +35,7 @@ class DueRecordRunner {
     private final KafkaSettings kafkaSettings;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     DueRecordRunner(PollScheduler scheduler, DueWorkHandler handler, DeadLetters deadLetters, KafkaSettings kafkaSettings,
             MeterRegistry meters, Clock clock) {
@@ -54,11 +62,18 @@ class DueRecordRunner {
             count("rescheduled");
             return;
         }
+        String step = work.id() != null ? work.id() : record.topic() + "-" + record.partition() + "@" + record.offset();
+        if (!running.add(step)) {
+            count("duplicate");
+            return;
+        }
         try {
             handler.handle(work);
         } catch (IllegalArgumentException e) {
             // E.g. a sealed password this worker's key cannot open: no retry can help; keep it for an operator.
             park(record, e);
+        } finally {
+            running.remove(step);
         }
     }
 

@@ -46,7 +46,8 @@ import org.springframework.stereotype.Component;
  * Nothing ever sleeps until a due time; the only wait is the consumer's own poll timeout, cut short
  * by the next resume time. Due records run concurrently on a bounded executor, and their offsets are
  * committed only after everything they produced is in Kafka. A record whose handling keeps failing is
- * parked on its tier's dead-letter topic after a bounded number of tries.
+ * parked on its tier's dead-letter topic after a bounded number of tries; the records behind it that were
+ * handled meanwhile are read again but not handled again ({@link HandledAhead}).
  *
  * <p>Stopping (SIGTERM) takes no new records, gives the records in hand up to the shutdown timeout,
  * commits what is done, and hands the rest back to the group (their next owner handles them again).
@@ -77,6 +78,10 @@ class PollLoop implements SmartLifecycle {
 
     /** The tries of the record a partition is stuck on. */
     private record Tries(long offset, int count) {
+    }
+
+    /** A partition's records to run now, and the offset after the last record passed (run or handled before). */
+    private record Ready(List<ConsumerRecord<String, byte[]>> records, long next) {
     }
 
     PollLoop(ConsumerFactory<String, byte[]> consumers, DueRecordRunner runner, PollingSettings settings, Clock clock) {
@@ -180,11 +185,13 @@ class PollLoop implements SmartLifecycle {
         Pauses pauses = new Pauses();
         Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
         Map<TopicPartition, Tries> tries = new HashMap<>();
+        HandledAhead handledAhead = new HandledAhead();
         try {
-            consumer.subscribe(Topics.pollTopics(), new PollRebalance(consumer, pauses, uncommitted, tries, this::commit));
+            consumer.subscribe(Topics.pollTopics(),
+                    new PollRebalance(consumer, pauses, handledAhead, uncommitted, tries, this::commit));
             while (running) {
                 try {
-                    cycle(consumer, executor, pauses, uncommitted, tries);
+                    cycle(consumer, executor, pauses, handledAhead, uncommitted, tries);
                     problem = null;
                 } catch (WakeupException e) {
                     // stop() woke us: the loop condition ends it.
@@ -232,7 +239,8 @@ class PollLoop implements SmartLifecycle {
     }
 
     private void cycle(Consumer<String, byte[]> consumer, ExecutorService executor, Pauses pauses,
-            Map<TopicPartition, OffsetAndMetadata> uncommitted, Map<TopicPartition, Tries> tries) {
+            HandledAhead handledAhead, Map<TopicPartition, OffsetAndMetadata> uncommitted,
+            Map<TopicPartition, Tries> tries) {
         Instant now = clock.instant();
         Set<TopicPartition> due = pauses.dueBy(now);
         due.retainAll(consumer.assignment());
@@ -243,27 +251,29 @@ class PollLoop implements SmartLifecycle {
         if (records.isEmpty()) {
             return;
         }
-        Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> ready = readyRecords(consumer, records, pauses);
-        Map<TopicPartition, Result> stuck = execute(executor, ready);
+        Map<TopicPartition, Ready> ready = readyRecords(consumer, records, pauses, handledAhead);
+        Map<TopicPartition, Result> stuck = execute(executor, ready, handledAhead);
         Instant retryAt = clock.instant().plus(settings.errorBackoff());
         ready.forEach((partition, handled) -> {
             Result result = stuck.get(partition);
             if (result == null) {
-                uncommitted.put(partition, new OffsetAndMetadata(handled.get(handled.size() - 1).offset() + 1));
+                uncommitted.put(partition, new OffsetAndMetadata(handled.next()));
+                handledAhead.doneUpTo(partition, handled.next());
                 tries.remove(partition);
             } else if (result.unfinished()) {
                 // Shutting down: what is done before it is committed, the rest is handed back.
                 uncommitted.put(partition, new OffsetAndMetadata(result.offset()));
             } else if (triedEnough(partition, result, tries)) {
-                ConsumerRecord<String, byte[]> record = handled.stream()
+                ConsumerRecord<String, byte[]> record = handled.records().stream()
                         .filter(r -> r.offset() == result.offset()).findFirst().orElseThrow();
                 runner.park(record, result.failure());
                 tries.remove(partition);
-                // The records after it in this batch ran too; handling them again is idempotent.
+                // The records after it that ran in this batch are read again, and skipped.
                 uncommitted.put(partition, new OffsetAndMetadata(result.offset() + 1));
+                handledAhead.doneUpTo(partition, result.offset() + 1);
                 consumer.seek(partition, result.offset() + 1);
             } else {
-                // Handled again after a rest, with everything after it in its partition (idempotent).
+                // Tried again after a rest; the records after it are read again, and those handled are skipped.
                 uncommitted.put(partition, new OffsetAndMetadata(result.offset()));
                 consumer.seek(partition, result.offset());
                 consumer.pause(List.of(partition));
@@ -293,17 +303,23 @@ class PollLoop implements SmartLifecycle {
     }
 
     /**
-     * Per partition, the records due now, in order. At the first record not yet due the partition is
-     * rewound to it and paused until it is due; the rest of its batch is dropped and fetched again later.
+     * Per partition, the records due now, in order, passing over those handled before. At the first record
+     * not yet due the partition is rewound to it and paused until it is due; the rest of its batch is dropped
+     * and fetched again later.
      */
-    private Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> readyRecords(Consumer<String, byte[]> consumer,
-            ConsumerRecords<String, byte[]> records, Pauses pauses) {
+    private Map<TopicPartition, Ready> readyRecords(Consumer<String, byte[]> consumer,
+            ConsumerRecords<String, byte[]> records, Pauses pauses, HandledAhead handledAhead) {
         Instant now = clock.instant();
-        Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> ready = new LinkedHashMap<>();
+        Map<TopicPartition, Ready> ready = new LinkedHashMap<>();
         for (TopicPartition partition : records.partitions()) {
             Duration tier = Topics.tierOf(partition.topic());
             List<ConsumerRecord<String, byte[]>> due = new ArrayList<>();
+            long next = -1;
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                if (handledAhead.contains(partition, record.offset())) {
+                    next = record.offset() + 1;
+                    continue;
+                }
                 Instant readyAt = Instant.ofEpochMilli(record.timestamp()).plus(tier);
                 if (!readyAt.isAfter(now)) {
                     // Due less than the shortest tier from now: a hop would overshoot by up to a whole tier,
@@ -320,9 +336,10 @@ class PollLoop implements SmartLifecycle {
                     break;
                 }
                 due.add(record);
+                next = record.offset() + 1;
             }
-            if (!due.isEmpty()) {
-                ready.put(partition, due);
+            if (next >= 0) {
+                ready.put(partition, new Ready(due, next));
             }
         }
         return ready;
@@ -330,19 +347,24 @@ class PollLoop implements SmartLifecycle {
 
     /**
      * Runs every ready record and waits for all (while stopping, up to the shutdown deadline); returns
-     * per partition the first record that failed or did not finish.
+     * per partition the first record that failed or did not finish, and remembers the records after it
+     * that were handled.
      */
-    private Map<TopicPartition, Result> execute(ExecutorService executor,
-            Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> ready) {
+    private Map<TopicPartition, Result> execute(ExecutorService executor, Map<TopicPartition, Ready> ready,
+            HandledAhead handledAhead) {
         Map<ConsumerRecord<String, byte[]>, Future<?>> inFlight = new LinkedHashMap<>();
-        ready.values().forEach(records -> records.forEach(
+        ready.values().forEach(batch -> batch.records().forEach(
                 record -> inFlight.put(record, executor.submit(() -> runner.run(record)))));
         Map<TopicPartition, Result> stuck = new HashMap<>();
+        // In offset order per partition, so the first failure of a partition is found before what follows it.
         for (Map.Entry<ConsumerRecord<String, byte[]>, Future<?>> entry : inFlight.entrySet()) {
             ConsumerRecord<String, byte[]> record = entry.getKey();
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             Result result = await(record, entry.getValue());
             if (result != null) {
-                stuck.putIfAbsent(new TopicPartition(record.topic(), record.partition()), result);
+                stuck.putIfAbsent(partition, result);
+            } else if (stuck.containsKey(partition)) {
+                handledAhead.add(partition, record.offset());
             }
         }
         return stuck;

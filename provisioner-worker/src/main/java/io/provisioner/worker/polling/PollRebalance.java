@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The poll loop's bookkeeping follows ownership: a revoked partition's done work is committed, and its
- * pauses and tries are forgotten, as it is its next owner's to decide about.
+ * pauses, tries and records handled ahead are forgotten, as it is its next owner's to decide about.
  */
 final class PollRebalance implements ConsumerRebalanceListener {
 
@@ -24,14 +24,17 @@ final class PollRebalance implements ConsumerRebalanceListener {
 
     private final Consumer<String, byte[]> consumer;
     private final Pauses pauses;
+    private final HandledAhead handledAhead;
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted;
     private final Map<TopicPartition, ?> tries;
     private final BiConsumer<Consumer<String, byte[]>, Map<TopicPartition, OffsetAndMetadata>> commit;
 
-    PollRebalance(Consumer<String, byte[]> consumer, Pauses pauses, Map<TopicPartition, OffsetAndMetadata> uncommitted,
-            Map<TopicPartition, ?> tries, BiConsumer<Consumer<String, byte[]>, Map<TopicPartition, OffsetAndMetadata>> commit) {
+    PollRebalance(Consumer<String, byte[]> consumer, Pauses pauses, HandledAhead handledAhead,
+            Map<TopicPartition, OffsetAndMetadata> uncommitted, Map<TopicPartition, ?> tries,
+            BiConsumer<Consumer<String, byte[]>, Map<TopicPartition, OffsetAndMetadata>> commit) {
         this.consumer = consumer;
         this.pauses = pauses;
+        this.handledAhead = handledAhead;
         this.uncommitted = uncommitted;
         this.tries = tries;
         this.commit = commit;
@@ -58,6 +61,7 @@ final class PollRebalance implements ConsumerRebalanceListener {
 
     private void forget(Collection<TopicPartition> partitions) {
         pauses.forget(partitions);
+        handledAhead.forget(partitions);
         partitions.forEach(tries::remove);
     }
 
