@@ -14,6 +14,7 @@ import io.provisioner.gateway.api.ListQuery;
 import io.provisioner.gateway.api.Page;
 import io.provisioner.gateway.api.SqlList;
 import io.provisioner.gateway.security.Permissions;
+import io.provisioner.schemas.BrokerText;
 import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.OperationType;
@@ -189,7 +190,7 @@ class ServiceInstanceStore {
      * and the event is newer than the last one applied. A terminal event of the same step as the last
      * in-progress one also applies: a worker that re-runs a step after a crash may find it finished
      * (the fault-test suite caught operations stuck this way); once ended, nothing applies. A succeeded delete removes the row; a succeeded
-     * update makes its pending changes real. Returns whether anything changed.
+     * update makes its pending changes real. The broker's description is stored bounded. Returns whether anything changed.
      */
     boolean apply(OperationStatusChanged event, OffsetDateTime now) {
         if (event.state() == OperationState.SUCCEEDED && event.operationType() == OperationType.DELETE) {
@@ -213,7 +214,8 @@ class ServiceInstanceStore {
                     pending_maintenance_info = CASE WHEN ? THEN NULL ELSE pending_maintenance_info END
                 WHERE guid = ? AND operation_id = ? AND operation_state = 'in progress'
                   AND (operation_sequence < ? OR (? AND operation_sequence = ?))""")
-                .params(event.state().wire(), event.description(), event.dashboardUrl(), event.brokerOperation(),
+                .params(event.state().wire(), BrokerText.bounded(event.description()), event.dashboardUrl(),
+                        event.brokerOperation(),
                         event.sequence(), now, now, succeeded, succeeded, succeeded, terminal, terminal, terminal,
                         event.instanceGuid(), event.operationId(), event.sequence(), terminal, event.sequence())
                 .update() > 0;
