@@ -116,15 +116,16 @@ class ServiceInstanceStore {
                 .update();
     }
 
-    /** The services part of {@code /v2/spaces/:guid/summary}. */
-    List<Map<String, Object>> summaries(String spaceGuid) {
+    /** The services part of {@code /v2/spaces/:guid/summary}: at most {@code limit}, from {@code offset} on. */
+    List<Map<String, Object>> summaries(String spaceGuid, int limit, long offset) {
         return jdbc.sql("""
                 SELECT i.guid, i.name, i.dashboard_url, i.operation_type, i.operation_state, i.operation_description,
                        i.operation_created_at, i.operation_updated_at, p.guid AS plan_guid, p.name AS plan_name,
                        s.guid AS service_guid, s.label
                 FROM service_instances i JOIN service_plans p ON p.guid = i.service_plan_guid
-                JOIN services s ON s.guid = p.service_guid WHERE i.space_guid = ? ORDER BY i.created_at, i.guid""")
-                .param(spaceGuid)
+                JOIN services s ON s.guid = p.service_guid WHERE i.space_guid = ? ORDER BY i.created_at, i.guid
+                LIMIT ? OFFSET ?""")
+                .params(spaceGuid, limit, offset)
                 .query((rs, n) -> {
                     Map<String, Object> service = new java.util.LinkedHashMap<>();
                     service.put("guid", rs.getString("service_guid"));
