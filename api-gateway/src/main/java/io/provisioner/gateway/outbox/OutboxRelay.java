@@ -2,7 +2,6 @@ package io.provisioner.gateway.outbox;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -80,9 +79,6 @@ class OutboxRelay implements SmartLifecycle {
                 .description("Outbox rows published to Kafka").register(meters);
         Gauge.builder("provisioner.outbox.backlog", this, OutboxRelay::backlogForMetrics)
                 .description("Outbox rows not yet published").register(meters);
-        Gauge.builder("provisioner.outbox.oldest.age", this, OutboxRelay::oldestAgeForMetrics)
-                .description("Age of the oldest outbox row not yet published; 0 when none waits")
-                .baseUnit("seconds").register(meters);
         Counter.builder("provisioner.outbox.quarantined")
                 .description("Outbox rows Kafka refused for good, moved to outbox_quarantine")
                 .tag("topic", "none").tag("reason", "none").register(meters);
@@ -275,17 +271,6 @@ class OutboxRelay implements SmartLifecycle {
     private double backlogForMetrics() {
         try {
             return jdbc.sql("SELECT COUNT(*) FROM outbox").query(Long.class).single();
-        } catch (RuntimeException e) {
-            return Double.NaN;
-        }
-    }
-
-    private double oldestAgeForMetrics() {
-        try {
-            return jdbc.sql("SELECT created_at FROM outbox ORDER BY id LIMIT 1")
-                    .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).list().stream().findFirst()
-                    .map(oldest -> Math.max(0, Duration.between(oldest.toInstant(), clock.instant()).toMillis() / 1000.0))
-                    .orElse(0.0);
         } catch (RuntimeException e) {
             return Double.NaN;
         }

@@ -135,7 +135,7 @@ class OutboxLimitsTest extends GatewayTestBase {
         while (names.find()) {
             used.add(names.group());
         }
-        assertThat(used).contains("provisioner_outbox_quarantined_total", "provisioner_outbox_oldest_age_seconds");
+        assertThat(used).contains("provisioner_outbox_quarantined_total", "provisioner_outbox_oldest_unsent_age_seconds");
         String exposed = get("/actuator/prometheus").body();
         assertThat(used).allSatisfy(name -> assertThat(exposed).contains(name));
     }
