@@ -74,6 +74,12 @@ class OutboxLimitsTest extends GatewayTestBase {
     }
 
     @Test
+    void theProducerTakesRecordsUpToTheTopicLimit() {
+        assertThat(String.valueOf(kafka.getProducerFactory().getConfigurationProperties().get("max.request.size")))
+                .isEqualTo(String.valueOf(RecordLimits.MAX_RECORD_BYTES));
+    }
+
+    @Test
     void oneByteMoreIsRefusedInTheCfEnvelopeAndNothingIsStored() {
         String name = newName();
         long outboxRows = count("outbox") + count("outbox_quarantine");

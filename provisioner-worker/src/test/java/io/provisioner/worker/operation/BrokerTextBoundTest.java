@@ -12,18 +12,24 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 
 import io.provisioner.schemas.BrokerText;
+import io.provisioner.schemas.RecordLimits;
 import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.OperationType;
 import io.provisioner.worker.WorkerIntegrationTest;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.core.ProducerFactory;
 
 /**
  * A broker's words are bounded where its answers enter the worker: a 2 MB description (more than any
  * Kafka record may hold) ends the operation with a bounded description, and the provision is sent once.
  */
 class BrokerTextBoundTest extends WorkerIntegrationTest {
+
+    @Autowired
+    private ProducerFactory<?, ?> producers;
 
     private static final String TWO_MEGABYTES = "x".repeat(2 * 1024 * 1024);
 
@@ -45,6 +51,12 @@ class BrokerTextBoundTest extends WorkerIntegrationTest {
                 .hasSizeLessThan(2 * DESCRIPTION_BOUND);
         await().during(Duration.ofMillis(500)).atMost(PATIENCE)
                 .untilAsserted(() -> broker.verify(1, putRequestedFor(urlPathEqualTo(path))));
+    }
+
+    @Test
+    void theProducerTakesRecordsUpToTheTopicLimit() {
+        assertThat(String.valueOf(producers.getConfigurationProperties().get("max.request.size")))
+                .isEqualTo(String.valueOf(RecordLimits.MAX_RECORD_BYTES));
     }
 
     @Test
