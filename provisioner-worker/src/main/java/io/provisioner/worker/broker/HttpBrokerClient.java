@@ -110,6 +110,7 @@ final class HttpBrokerClient {
             if (root instanceof ObjectNode object) {
                 bound(object, "description");
                 bound(object, "error");
+                bound(object, "state");
             }
             return root;
         } catch (JacksonException e) {
