@@ -91,8 +91,12 @@ class OutboxRelay implements SmartLifecycle {
     private record Row(long id, String topic, String key, String payload) {
     }
 
+    /** A row moved to the quarantine, and why (the exception's class names the metric's reason). */
+    private record Quarantined(Row row, Throwable cause, String reason) {
+    }
+
     /** What one batch did: rows delivered, rows quarantined, and whether some must be sent again. */
-    private record Batch(int delivered, int quarantined, RuntimeException retry) {
+    private record Batch(int delivered, List<Quarantined> quarantined, RuntimeException retry) {
     }
 
     /** Publishes one batch; returns how many rows left the outbox, or -1 when another gateway holds the lock. */
@@ -109,7 +113,7 @@ class OutboxRelay implements SmartLifecycle {
                         .param(settings.batchSize())
                         .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
                         .list();
-                return rows.isEmpty() ? new Batch(0, 0, null) : publish(rows);
+                return rows.isEmpty() ? new Batch(0, List.of(), null) : publish(rows);
             });
         } catch (RuntimeException e) {
             noteFailure(e);
@@ -122,12 +126,22 @@ class OutboxRelay implements SmartLifecycle {
         if (batch.delivered() > 0) {
             published.increment(batch.delivered());
         }
+        for (Quarantined q : batch.quarantined()) {
+            // Counted once the quarantine is committed.
+            Counter.builder("provisioner.outbox.quarantined")
+                    .description("Outbox rows Kafka refused for good, moved to outbox_quarantine")
+                    .tag("topic", q.row().topic())
+                    .tag("reason", q.cause().getClass().getSimpleName())
+                    .register(meters).increment();
+            log.error("outbox row {} for {} (key {}) quarantined: Kafka refused it for good: {}", q.row().id(),
+                    q.row().topic(), q.row().key(), q.reason());
+        }
         if (batch.retry() != null) {
             noteFailure(batch.retry());
             throw batch.retry();
         }
         noteProgress();
-        return batch.delivered() + batch.quarantined();
+        return batch.delivered() + batch.quarantined().size();
     }
 
     /**
@@ -146,10 +160,10 @@ class OutboxRelay implements SmartLifecycle {
         } catch (ExecutionException e) {
             // Some were refused: each answer is looked at below.
         } catch (TimeoutException e) {
-            return new Batch(0, 0, new IllegalStateException("Kafka did not acknowledge the outbox batch in time", e));
+            return new Batch(0, List.of(), new IllegalStateException("Kafka did not acknowledge the outbox batch in time", e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Batch(0, 0, new IllegalStateException("interrupted while waiting for Kafka", e));
+            return new Batch(0, List.of(), new IllegalStateException("interrupted while waiting for Kafka", e));
         }
         List<Long> done = new ArrayList<>(rows.size());
         List<Row> poisoned = new ArrayList<>();
@@ -166,17 +180,18 @@ class OutboxRelay implements SmartLifecycle {
                 retry = new IllegalStateException("Kafka did not acknowledge the outbox batch", failure);
             }
         }
+        List<Quarantined> quarantined = new ArrayList<>(poisoned.size());
         for (int i = 0; i < poisoned.size(); i++) {
-            quarantine(poisoned.get(i), reasons.get(i));
+            quarantined.add(quarantine(poisoned.get(i), reasons.get(i)));
         }
         if (retry != null) {
             // Nothing but the poisoned rows leaves the outbox: the batch goes again whole, in order.
-            return new Batch(0, poisoned.size(), retry);
+            return new Batch(0, quarantined, retry);
         }
         if (!done.isEmpty()) {
             jdbc.sql("DELETE FROM outbox WHERE id IN (:ids)").param("ids", done).update();
         }
-        return new Batch(done.size(), poisoned.size(), null);
+        return new Batch(done.size(), quarantined, null);
     }
 
     private CompletableFuture<?> send(Row row) {
@@ -215,8 +230,9 @@ class OutboxRelay implements SmartLifecycle {
         return false;
     }
 
-    private void quarantine(Row row, Throwable failure) {
-        String reason = BrokerText.bounded(rootOf(failure).getClass().getSimpleName() + ": " + rootOf(failure).getMessage());
+    private Quarantined quarantine(Row row, Throwable failure) {
+        Throwable cause = rootOf(failure);
+        String reason = BrokerText.bounded(cause.getClass().getSimpleName() + ": " + cause.getMessage());
         jdbc.sql("""
                 INSERT INTO outbox_quarantine (id, topic, message_key, payload, reason, created_at, quarantined_at)
                 SELECT id, topic, message_key, payload, ?, created_at, ? FROM outbox WHERE id = ?""")
@@ -224,13 +240,7 @@ class OutboxRelay implements SmartLifecycle {
                 .update();
         jdbc.sql("DELETE FROM outbox WHERE id = ?").param(row.id()).update();
         events.publishEvent(new OutboxRowQuarantined(row.id(), row.topic(), row.key(), row.payload(), reason));
-        Counter.builder("provisioner.outbox.quarantined")
-                .description("Outbox rows Kafka refused for good, moved to outbox_quarantine")
-                .tag("topic", row.topic())
-                .tag("reason", rootOf(failure).getClass().getSimpleName())
-                .register(meters).increment();
-        log.error("outbox row {} for {} (key {}) quarantined: Kafka refused it for good: {}", row.id(), row.topic(),
-                row.key(), reason);
+        return new Quarantined(row, cause, reason);
     }
 
     private static Throwable rootOf(Throwable failure) {

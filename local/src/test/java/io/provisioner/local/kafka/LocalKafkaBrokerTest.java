@@ -200,6 +200,9 @@ class LocalKafkaBrokerTest {
             }
 
             // Still here, and the first broker still serves.
+            try (Admin admin = admin(first)) {
+                admin.createTopics(List.of(new NewTopic("still-alive", 3, (short) 1))).all().get(10, TimeUnit.SECONDS);
+            }
             produce(first, "still-alive", 1);
             assertThat(readAll(first, "still-alive", 3, 1)).containsExactly("v0");
         }
