@@ -18,6 +18,9 @@ public final class Topics {
     /** Delay tiers for due-time polls; see {@link #pollTier(Duration)}. */
     public static final String POLLS_PREFIX = "provisioning.polls.";
 
+    /** The worker's progress per operation (compacted). */
+    public static final String PROGRESS = "provisioning.operations";
+
     /** Dead letters go to the source topic name plus this suffix. */
     public static final String DEAD_LETTER_SUFFIX = ".dlt";
 
@@ -37,6 +40,19 @@ public final class Topics {
 
     public static List<String> pollTopics() {
         return POLL_TIERS.stream().map(Topics::pollTopic).toList();
+    }
+
+    /**
+     * Every dead-letter topic the apps declare: one per consumed topic. Nothing else is a dead-letter
+     * topic, so an operator's request for another name is refused rather than creating it.
+     */
+    public static List<String> deadLetterTopics() {
+        List<String> sources = new java.util.ArrayList<>();
+        sources.add(REQUESTS);
+        sources.add(STATUS);
+        sources.addAll(pollTopics());
+        sources.add(PROGRESS);
+        return sources.stream().map(source -> source + DEAD_LETTER_SUFFIX).toList();
     }
 
     /** The longest tier that does not overshoot {@code remaining}; the shortest one when all do. */

@@ -22,4 +22,17 @@ class TopicsTest {
                 "provisioning.polls.30s", "provisioning.polls.120s");
         assertThat(Topics.tierOf("provisioning.polls.30s")).isEqualTo(Duration.ofSeconds(30));
     }
+
+    @Test
+    void theDeadLetterTopicsAreOnePerConsumedTopic() {
+        assertThat(Topics.deadLetterTopics()).containsExactly("provisioning.requests.dlt", "provisioning.status.dlt",
+                "provisioning.polls.1s.dlt", "provisioning.polls.5s.dlt", "provisioning.polls.30s.dlt",
+                "provisioning.polls.120s.dlt", "provisioning.operations.dlt");
+    }
+
+    @Test
+    void anEventLeavesItsMarginInsideARecord() {
+        assertThat(RecordLimits.MAX_EVENT_BYTES + RecordLimits.MARGIN_BYTES).isEqualTo(RecordLimits.MAX_RECORD_BYTES);
+        assertThat(RecordLimits.MAX_EVENT_BYTES).isGreaterThan(1024 * 1024);
+    }
 }

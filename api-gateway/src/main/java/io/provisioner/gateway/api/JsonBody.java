@@ -1,6 +1,12 @@
 package io.provisioner.gateway.api;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -26,17 +32,64 @@ public final class JsonBody {
         this.json = json;
     }
 
+    /**
+     * How deep a body may nest objects and arrays: one limit for every request, far below what the
+     * event writer allows (an event wraps parameters in two more levels), so what is accepted can be sent.
+     */
+    public static final int MAX_DEPTH = 64;
+
     public static JsonBody parse(byte[] body, JsonMapper json) {
         JsonNode root;
+        String text = body == null || body.length == 0 ? null : utf8(body);
         try {
-            root = body == null || body.length == 0 ? null : json.readTree(body);
+            root = text == null ? null : json.readTree(text);
         } catch (RuntimeException e) {
             throw parseError("the body is not valid JSON");
         }
         if (root == null || !root.isObject()) {
             throw parseError("the body must be a JSON object");
         }
+        if (deeperThan(root, MAX_DEPTH)) {
+            throw parseError("the body nests objects and arrays deeper than " + MAX_DEPTH + " levels");
+        }
         return new JsonBody(body, root, json);
+    }
+
+    /**
+     * The body decoded as strict UTF-8: an overlong form (such as {@code C0 AD} for "-"), a lone
+     * surrogate or a truncated sequence is refused, never silently turned into another character.
+     */
+    private static String utf8(byte[] body) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
+        } catch (CharacterCodingException e) {
+            throw parseError("the body is not valid UTF-8");
+        }
+    }
+
+    /** Walks the tree without recursion, so depth itself cannot exhaust the stack. */
+    static boolean deeperThan(JsonNode root, int limit) {
+        Deque<JsonNode> level = new ArrayDeque<>();
+        level.add(root);
+        for (int depth = 1; !level.isEmpty(); depth++) {
+            if (depth > limit) {
+                return true;
+            }
+            Deque<JsonNode> next = new ArrayDeque<>();
+            for (JsonNode node : level) {
+                for (JsonNode child : node) {
+                    if (child.isContainer()) {
+                        next.add(child);
+                    }
+                }
+            }
+            level = next;
+        }
+        return false;
     }
 
     public boolean has(String field) {

@@ -21,6 +21,9 @@ public record ListQuery(int page, int perPage, boolean descending, String orderB
     public static final int DEFAULT_PER_PAGE = 50;
     public static final int MAX_PER_PAGE = 100;
 
+    /** The first row a page may start at: far beyond any real list, and within what every database takes. */
+    public static final long MAX_OFFSET = Integer.MAX_VALUE;
+
     private static final Pattern FILTER = Pattern.compile("^([a-z_]+)( IN |>=|<=|:|<|>)(.*)$");
 
     public enum Operator {
@@ -56,6 +59,9 @@ public record ListQuery(int page, int perPage, boolean descending, String orderB
         int perPage = positive(single(query, "results-per-page"), DEFAULT_PER_PAGE, "results-per-page");
         if (perPage > MAX_PER_PAGE) {
             throw bad("results-per-page must be less than or equal to " + MAX_PER_PAGE);
+        }
+        if ((long) (page - 1) * perPage > MAX_OFFSET) {
+            throw bad("page must be at most " + (MAX_OFFSET / perPage + 1) + " with results-per-page " + perPage);
         }
         String direction = single(query, "order-direction");
         if (direction != null && !direction.equals("asc") && !direction.equals("desc")) {
@@ -121,8 +127,8 @@ public record ListQuery(int page, int perPage, boolean descending, String orderB
         return CfError.BAD_QUERY_PARAMETER.exception("The query parameter is invalid: " + detail);
     }
 
-    public int offset() {
-        return (page - 1) * perPage;
+    public long offset() {
+        return (long) (page - 1) * perPage;
     }
 
     /** The same list at another page, with every filter kept. */

@@ -66,6 +66,11 @@ class RequestGuard extends OncePerRequestFilter {
             refuse(response, CfError.INVALID_REQUEST, "The request is invalid: a query parameter contains a NUL character");
             return;
         }
+        if (parameters.entrySet().stream().anyMatch(e -> e.getKey().indexOf(NOT_UTF8) >= 0
+                || java.util.Arrays.stream(e.getValue()).anyMatch(v -> v.indexOf(NOT_UTF8) >= 0))) {
+            refuse(response, CfError.INVALID_REQUEST, "The request is invalid: a query parameter is not valid UTF-8");
+            return;
+        }
         chain.doFilter(new Limited(request, limit, usableContentType(request.getContentType()), parameters), response);
     }
 
@@ -114,11 +119,35 @@ class RequestGuard extends OncePerRequestFilter {
         return java.util.Collections.unmodifiableMap(parameters);
     }
 
+    /** Marks a decoded query parameter whose bytes were not UTF-8; such a request is refused. */
+    private static final char NOT_UTF8 = '\uFFFF';
+
     private static String decode(String text) {
+        if (text.indexOf('%') < 0 || !text.chars().allMatch(c -> c < 0x80)) {
+            return plainDecode(text);
+        }
+        byte[] bytes;
+        try {
+            bytes = java.net.URLDecoder.decode(text, StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.ISO_8859_1);
+        } catch (IllegalArgumentException e) {
+            // A broken escape is kept as sent; the handler answers it like any unknown value.
+            return text;
+        }
+        try {
+            // Strict: an overlong form or a broken sequence is refused, not turned into another character.
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return String.valueOf(NOT_UTF8);
+        }
+    }
+
+    private static String plainDecode(String text) {
         try {
             return java.net.URLDecoder.decode(text, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            // A broken escape is kept as sent; the handler answers it like any unknown value.
             return text;
         }
     }

@@ -69,11 +69,21 @@ class BrokerCatalogClient {
                     + uri + ". Status Code: " + response.statusCode()
                     + ". Please check that the URL points to a valid service broker.");
         }
+        JsonNode catalog;
         try {
-            return parse(json.readTree(response.body()));
+            catalog = json.readTree(response.body());
+        } catch (RuntimeException e) {
+            // Never the parser's message: it quotes the body, and the URL may point anywhere.
+            throw CfError.SERVICE_BROKER_CATALOG_INVALID.exception(
+                    "Service broker catalog is invalid: the response to " + uri + " is not JSON");
+        }
+        try {
+            return parse(catalog);
+        } catch (IllegalArgumentException e) {
+            throw CfError.SERVICE_BROKER_CATALOG_INVALID.exception("Service broker catalog is invalid: " + e.getMessage());
         } catch (RuntimeException e) {
             throw CfError.SERVICE_BROKER_CATALOG_INVALID.exception(
-                    "Service broker catalog is invalid: " + e.getMessage());
+                    "Service broker catalog is invalid: the response to " + uri + " is not an OSB catalog");
         }
     }
 
@@ -87,13 +97,13 @@ class BrokerCatalogClient {
         for (JsonNode s : services) {
             String serviceId = required(s, "id");
             if (!ids.add(serviceId)) {
-                throw new IllegalArgumentException("service id " + serviceId + " is used twice");
+                throw new IllegalArgumentException("service id " + quote(serviceId) + " is used twice");
             }
             List<CatalogService.CatalogPlan> plans = new ArrayList<>();
             for (JsonNode p : s.path("plans")) {
                 String planId = required(p, "id");
                 if (!ids.add(planId)) {
-                    throw new IllegalArgumentException("plan id " + planId + " is used twice");
+                    throw new IllegalArgumentException("plan id " + quote(planId) + " is used twice");
                 }
                 plans.add(new CatalogService.CatalogPlan(planId, required(p, "name"), required(p, "description"),
                         p.path("free").asBoolean(true),
@@ -103,7 +113,7 @@ class BrokerCatalogClient {
                         p.path("maintenance_info").isObject() ? p.get("maintenance_info").toString() : null));
             }
             if (plans.isEmpty()) {
-                throw new IllegalArgumentException("service " + serviceId + " has no plans");
+                throw new IllegalArgumentException("service " + quote(serviceId) + " has no plans");
             }
             List<String> tags = new ArrayList<>();
             s.path("tags").forEach(t -> tags.add(t.asString()));
@@ -112,6 +122,11 @@ class BrokerCatalogClient {
                     s.path("instances_retrievable").asBoolean(false), tags, plans));
         }
         return result;
+    }
+
+    /** An id from the catalog, named in an error: bounded, so an error never carries a body along. */
+    private static String quote(String id) {
+        return id.length() <= 64 ? id : id.substring(0, 64) + "…";
     }
 
     private static String required(JsonNode node, String field) {

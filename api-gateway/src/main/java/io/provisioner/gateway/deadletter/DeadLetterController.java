@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -54,8 +56,7 @@ class DeadLetterController {
             throw CfError.BAD_QUERY_PARAMETER.exception("The query parameter is invalid: limit must be 1 to " + MAX_LIMIT);
         }
         List<Map<String, Object>> letters = new ArrayList<>();
-        try (Consumer<String, byte[]> consumer = consumers.createConsumer("dead-letter-reader", null, null,
-                null)) {
+        try (Consumer<String, byte[]> consumer = reader("dead-letter-reader")) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -89,7 +90,7 @@ class DeadLetterController {
         }
         int partition = (int) partitionNumber;
         String source = topic.substring(0, topic.length() - Topics.DEAD_LETTER_SUFFIX.length());
-        try (Consumer<String, byte[]> consumer = consumers.createConsumer("dead-letter-replay", null, null, null)) {
+        try (Consumer<String, byte[]> consumer = reader("dead-letter-replay")) {
             TopicPartition where = new TopicPartition(topic, partition);
             consumer.assign(List.of(where));
             consumer.seek(where, offset);
@@ -106,11 +107,19 @@ class DeadLetterController {
         throw CfError.NOT_FOUND.exception("No dead letter at " + topic + "/" + partition + "@" + offset);
     }
 
+    /** Only the dead-letter topics the apps declare: reading must never create a topic or reach another. */
     private static void requireDeadLetterTopic(String topic) {
-        if (!topic.endsWith(Topics.DEAD_LETTER_SUFFIX) || !topic.startsWith("provisioning.")) {
-            throw CfError.BAD_QUERY_PARAMETER.exception(
-                    "The query parameter is invalid: topic must be a dead-letter topic such as provisioning.status.dlt");
+        if (!Topics.deadLetterTopics().contains(topic)) {
+            throw CfError.BAD_QUERY_PARAMETER.exception("The query parameter is invalid: topic must be one of "
+                    + String.join(", ", Topics.deadLetterTopics()));
         }
+    }
+
+    /** A reader that never asks the broker to create the topic it reads. */
+    private Consumer<String, byte[]> reader(String group) {
+        Properties noAutoCreate = new Properties();
+        noAutoCreate.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        return consumers.createConsumer(group, null, null, noAutoCreate);
     }
 
     private static Map<String, Object> describe(ConsumerRecord<String, byte[]> record) {

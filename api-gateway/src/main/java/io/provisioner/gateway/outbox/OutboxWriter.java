@@ -9,12 +9,16 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import io.provisioner.gateway.api.CfError;
 import io.provisioner.schemas.EventCodec;
 import io.provisioner.schemas.EventEnvelope;
 
 /**
  * Records an event in the outbox inside the caller's transaction: the event exists exactly when the
  * change it announces does. The relay is woken when the transaction commits.
+ *
+ * <p>The event is measured here, as it will travel: one that Kafka could not carry is refused before the
+ * transaction commits (413, nothing stored), so no request can leave a row behind that blocks the relay.
  */
 @Component
 public class OutboxWriter {
@@ -23,20 +27,23 @@ public class OutboxWriter {
     private final EventCodec codec;
     private final Clock clock;
     private final OutboxRelay relay;
+    private final int maxEventBytes;
 
-    OutboxWriter(JdbcClient jdbc, EventCodec codec, Clock clock, OutboxRelay relay) {
+    OutboxWriter(JdbcClient jdbc, EventCodec codec, Clock clock, OutboxRelay relay, OutboxSettings settings) {
         this.jdbc = jdbc;
         this.codec = codec;
         this.clock = clock;
         this.relay = relay;
+        this.maxEventBytes = settings.maxEventBytes();
     }
 
     public void append(String topic, EventEnvelope<?> event) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("the outbox is written only inside the transaction of the change");
         }
+        String payload = encode(codec, event, maxEventBytes);
         jdbc.sql("INSERT INTO outbox (topic, message_key, payload, created_at) VALUES (?, ?, ?, ?)")
-                .params(topic, event.subject(), codec.writeString(event),
+                .params(topic, event.subject(), payload,
                         OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                 .update();
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -45,5 +52,36 @@ public class OutboxWriter {
                 relay.wakeUp();
             }
         });
+    }
+
+    /** The event as the relay will send it; refused with 413 when its UTF-8 form exceeds {@code maxBytes}. */
+    static String encode(EventCodec codec, EventEnvelope<?> event, int maxBytes) {
+        String payload = codec.writeString(event);
+        long size = utf8Length(payload);
+        if (size > maxBytes) {
+            throw CfError.REQUEST_TOO_LARGE.exception("The request is too large: the operation's event would be "
+                    + size + " bytes, more than the " + maxBytes + " bytes the platform carries to the service "
+                    + "broker. Send smaller parameters.");
+        }
+        return payload;
+    }
+
+    /** The UTF-8 length of a string without encoding it (payloads can be megabytes). */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 }

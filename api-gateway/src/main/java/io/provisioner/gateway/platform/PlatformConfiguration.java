@@ -3,6 +3,7 @@ package io.provisioner.gateway.platform;
 import java.time.Clock;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -10,6 +11,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.provisioner.schemas.EventCodec;
+import io.provisioner.schemas.RecordLimits;
 import io.provisioner.schemas.SecretSealer;
 import io.provisioner.schemas.Topics;
 
@@ -48,6 +50,7 @@ class PlatformConfiguration {
     }
 
     private static NewTopic topic(String name, int partitions) {
-        return TopicBuilder.name(name).partitions(partitions).replicas(1).build();
+        return TopicBuilder.name(name).partitions(partitions).replicas(1)
+                .config(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(RecordLimits.MAX_RECORD_BYTES)).build();
     }
 }

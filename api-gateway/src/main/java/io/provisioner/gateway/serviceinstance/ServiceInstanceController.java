@@ -174,8 +174,15 @@ class ServiceInstanceController {
                 r -> ServiceInstanceView.of(r, json));
     }
 
+    /**
+     * Cloud Controller lists every service of the space here, unpaginated (530 KB at 1,000 instances).
+     * We list at most {@value #SUMMARY_SERVICES} of them, oldest first; {@code page} reaches the rest.
+     */
+    static final int SUMMARY_SERVICES = 500;
+
     @GetMapping("/v2/spaces/{spaceGuid}/summary")
-    Map<String, Object> summary(@PathVariable String spaceGuid) {
+    Map<String, Object> summary(@PathVariable String spaceGuid, @RequestParam(required = false) String page) {
+        long offset = summaryOffset(page);
         var space = catalog.spaceTarget(spaceGuid).orElseThrow(() -> CfError.SPACE_NOT_FOUND.exception(
                 "The app space could not be found: " + spaceGuid));
         permissions.requireSpaceReader(callers.current(), spaceGuid);
@@ -183,8 +190,24 @@ class ServiceInstanceController {
         summary.put("guid", space.guid());
         summary.put("name", space.name());
         summary.put("apps", List.of());
-        summary.put("services", store.summaries(spaceGuid));
+        summary.put("services", store.summaries(spaceGuid, SUMMARY_SERVICES, offset));
         return summary;
+    }
+
+    private static long summaryOffset(String page) {
+        if (page == null) {
+            return 0;
+        }
+        try {
+            long number = Long.parseLong(page);
+            if (number >= 1 && (number - 1) * SUMMARY_SERVICES <= ListQuery.MAX_OFFSET) {
+                return (number - 1) * SUMMARY_SERVICES;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw CfError.BAD_QUERY_PARAMETER.exception("The query parameter is invalid: page must be a positive integer "
+                + "of at most " + (ListQuery.MAX_OFFSET / SUMMARY_SERVICES + 1));
     }
 
     private static int depth(String value) {

@@ -15,6 +15,7 @@ import io.provisioner.gateway.api.ListQuery;
 import io.provisioner.gateway.api.Page;
 import io.provisioner.gateway.api.SqlList;
 import io.provisioner.gateway.security.Permissions;
+import io.provisioner.schemas.BrokerText;
 import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.OperationType;
@@ -119,15 +120,16 @@ class ServiceInstanceStore {
                 .update();
     }
 
-    /** The services part of {@code /v2/spaces/:guid/summary}. */
-    List<Map<String, Object>> summaries(String spaceGuid) {
+    /** The services part of {@code /v2/spaces/:guid/summary}: at most {@code limit}, from {@code offset} on. */
+    List<Map<String, Object>> summaries(String spaceGuid, int limit, long offset) {
         return jdbc.sql("""
                 SELECT i.guid, i.name, i.dashboard_url, i.operation_type, i.operation_state, i.operation_description,
                        i.operation_created_at, i.operation_updated_at, p.guid AS plan_guid, p.name AS plan_name,
                        s.guid AS service_guid, s.label
                 FROM service_instances i JOIN service_plans p ON p.guid = i.service_plan_guid
-                JOIN services s ON s.guid = p.service_guid WHERE i.space_guid = ? ORDER BY i.created_at, i.guid""")
-                .param(spaceGuid)
+                JOIN services s ON s.guid = p.service_guid WHERE i.space_guid = ? ORDER BY i.created_at, i.guid
+                LIMIT ? OFFSET ?""")
+                .params(spaceGuid, limit, offset)
                 .query((rs, n) -> {
                     Map<String, Object> service = new java.util.LinkedHashMap<>();
                     service.put("guid", rs.getString("service_guid"));
@@ -194,7 +196,7 @@ class ServiceInstanceStore {
      * in-progress one also applies: a worker that re-runs a step after a crash may find it finished
      * (the fault-test suite caught operations stuck this way); once ended, nothing applies. A succeeded delete removes the row; a succeeded
      * update makes its pending changes real. The deadline an event reports (counted from the broker's 202)
-     * replaces the one set at the request, for the reconciler. Returns whether anything changed.
+     * replaces the one set at the request, for the reconciler. The broker's description is stored bounded. Returns whether anything changed.
      */
     boolean apply(OperationStatusChanged event, OffsetDateTime now) {
         if (event.state() == OperationState.SUCCEEDED && event.operationType() == OperationType.DELETE) {
@@ -222,9 +224,9 @@ class ServiceInstanceStore {
                     pending_maintenance_info = CASE WHEN ? THEN NULL ELSE pending_maintenance_info END
                 WHERE guid = ? AND operation_id = ? AND operation_state = 'in progress'
                   AND (operation_sequence < ? OR (? AND operation_sequence = ?))""".formatted(changed))
-                .params(event.state().wire(), event.description(), event.dashboardUrl(), event.brokerOperation(),
-                        deadline, event.sequence(), event.state().wire(), event.description(), now,
-                        event.state().wire(), event.description(), now,
+                .params(event.state().wire(), BrokerText.bounded(event.description()), event.dashboardUrl(), event.brokerOperation(),
+                        deadline, event.sequence(), event.state().wire(), BrokerText.bounded(event.description()), now,
+                        event.state().wire(), BrokerText.bounded(event.description()), now,
                         succeeded, succeeded, terminal, terminal,
                         event.instanceGuid(), event.operationId(), event.sequence(), terminal, event.sequence())
                 .update() > 0;

@@ -41,6 +41,9 @@ public class ServiceInstances {
 
     static final int MAX_NAME_LENGTH = 255;
     static final int MAX_TAGS_LENGTH = 2048;
+    /** Cloud Controller bounds only the joined length, so 200,000 empty tags would pass: bound the count too. */
+    static final int MAX_TAGS = 64;
+    static final int MAX_TAG_LENGTH = 255;
     static final String SOURCE = "/provisioner/api-gateway";
     /** Semantic Versioning 2.0.0, the expression semver.org gives (Cloud Controller checks the same). */
     private static final java.util.regex.Pattern SEMVER = java.util.regex.Pattern.compile(
@@ -405,10 +408,19 @@ public class ServiceInstances {
         }
     }
 
+    /** Cloud Controller's joined-length rule first (its wording), then the count and the length of each tag. */
     private static void validateTags(List<String> tags) {
         if (String.join("", tags).length() > MAX_TAGS_LENGTH) {
             throw CfError.SERVICE_INSTANCE_TAGS_TOO_LONG.exception(
                     "Combined length of tags for service instance must be 2048 characters or less.");
+        }
+        if (tags.size() > MAX_TAGS) {
+            throw CfError.SERVICE_INSTANCE_TAGS_TOO_LONG.exception(
+                    "A service instance may have at most " + MAX_TAGS + " tags.");
+        }
+        if (tags.stream().anyMatch(tag -> tag.length() > MAX_TAG_LENGTH)) {
+            throw CfError.SERVICE_INSTANCE_TAGS_TOO_LONG.exception(
+                    "Each tag of a service instance must be " + MAX_TAG_LENGTH + " characters or less.");
         }
     }
 

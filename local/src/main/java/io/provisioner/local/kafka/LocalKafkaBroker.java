@@ -84,7 +84,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * @param dataDir           folder holding the broker's state; created if absent
      * @param port              client (PLAINTEXT) port on 127.0.0.1; 0 picks a free one
      * @param controllerPort    KRaft controller port on 127.0.0.1; 0 picks a free one
-     * @param defaultPartitions {@code num.partitions} for auto-created topics
+     * @param defaultPartitions {@code num.partitions} for topics created without a partition count
      * @return the running broker
      * @throws IllegalStateException if a port or the data folder is in use, or the broker fails to start
      */
@@ -221,7 +221,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         p.put("min.insync.replicas", "1");
         p.put("default.replication.factor", "1");
         p.put("num.partitions", String.valueOf(defaultPartitions));
-        p.put("auto.create.topics.enable", "true");
+        // Every topic is declared by the app that uses it: a typo, or an admin reading an unknown name, must
+        // not create one.
+        p.put("auto.create.topics.enable", "false");
         p.put("group.initial.rebalance.delay.ms", "0");
 
         // A small machine: fewer threads than a production broker.

@@ -114,6 +114,19 @@ class LocalKafkaBrokerTest {
     }
 
     @Test
+    void neverCreatesATopicOnItsOwn(@TempDir Path dataDir) throws Exception {
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dataDir, 0, 0, 3)) {
+            // A consumer asks the broker to create what it reads unless told otherwise; the broker refuses.
+            try (KafkaConsumer<String, String> consumer = groupConsumer(broker, GROUP)) {
+                assertThat(consumer.partitionsFor("provisioning.nobody.dlt", Duration.ofSeconds(5))).isEmpty();
+            }
+            try (Admin admin = admin(broker)) {
+                assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).doesNotContain("provisioning.nobody.dlt");
+            }
+        }
+    }
+
+    @Test
     void keepsAcknowledgedRecordsAndOffsetsAfterKillMinus9(@TempDir Path dataDir) throws Exception {
         Path output = dataDir.resolve("child.log");
         Path brokerDir = dataDir.resolve("broker");
@@ -187,6 +200,9 @@ class LocalKafkaBrokerTest {
             }
 
             // Still here, and the first broker still serves.
+            try (Admin admin = admin(first)) {
+                admin.createTopics(List.of(new NewTopic("still-alive", 3, (short) 1))).all().get(10, TimeUnit.SECONDS);
+            }
             produce(first, "still-alive", 1);
             assertThat(readAll(first, "still-alive", 3, 1)).containsExactly("v0");
         }

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.Map;
 
 import io.provisioner.schemas.BrokerEndpoint;
+import io.provisioner.schemas.BrokerText;
 import io.provisioner.schemas.SecretSealer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Sends one OSB request over HTTP, once, and times it. The broker's password is opened here, for the
@@ -104,9 +106,26 @@ final class HttpBrokerClient {
             return null;
         }
         try {
-            return mapper.readTree(body);
+            JsonNode root = mapper.readTree(body);
+            if (root instanceof ObjectNode object) {
+                bound(object, "description");
+                bound(object, "error");
+                bound(object, "state");
+            }
+            return root;
         } catch (JacksonException e) {
             return null;
+        }
+    }
+
+    /**
+     * The broker's own words are bounded here, where its answers enter the worker, so a broker that
+     * answers megabytes cannot make a status event too large for Kafka, nor fill logs and the database.
+     */
+    private static void bound(ObjectNode object, String field) {
+        JsonNode value = object.get(field);
+        if (value != null && value.isString() && value.stringValue().length() > BrokerText.MAX_LENGTH) {
+            object.put(field, BrokerText.bounded(value.stringValue()));
         }
     }
 }

@@ -3,9 +3,11 @@ package io.provisioner.worker.messaging;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.provisioner.schemas.RecordLimits;
 import io.provisioner.schemas.Topics;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -34,6 +36,7 @@ class TopicDeclarations {
     }
 
     private static NewTopic topic(String name, KafkaSettings settings) {
-        return new NewTopic(name, settings.partitions(), settings.replicas());
+        return new NewTopic(name, settings.partitions(), settings.replicas()).configs(java.util.Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(RecordLimits.MAX_RECORD_BYTES)));
     }
 }

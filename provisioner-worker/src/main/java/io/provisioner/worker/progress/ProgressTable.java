@@ -44,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class ProgressTable implements SmartLifecycle {
 
-    public static final String TOPIC = "provisioning.operations";
+    public static final String TOPIC = io.provisioner.schemas.Topics.PROGRESS;
 
     private static final Logger log = LoggerFactory.getLogger(ProgressTable.class);
     private static final Duration FOLLOW_WAIT = Duration.ofMillis(500);

@@ -2,6 +2,7 @@ package io.provisioner.worker.progress;
 
 import java.util.Map;
 
+import io.provisioner.schemas.RecordLimits;
 import io.provisioner.schemas.Topics;
 import io.provisioner.worker.messaging.KafkaSettings;
 
@@ -22,9 +23,11 @@ class ProgressTopic {
     KafkaAdmin.NewTopics progressTopics(KafkaSettings kafka, ProgressSettings settings) {
         NewTopic topic = new NewTopic(ProgressTable.TOPIC, kafka.partitions(), kafka.replicas()).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.retention().toMillis())));
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.retention().toMillis()),
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(RecordLimits.MAX_RECORD_BYTES)));
         NewTopic deadLetters = new NewTopic(ProgressTable.TOPIC + Topics.DEAD_LETTER_SUFFIX, kafka.partitions(),
-                kafka.replicas());
+                kafka.replicas()).configs(Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(RecordLimits.MAX_RECORD_BYTES)));
         return new KafkaAdmin.NewTopics(topic, deadLetters);
     }
 }

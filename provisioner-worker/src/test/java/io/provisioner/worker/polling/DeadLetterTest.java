@@ -3,7 +3,6 @@ package io.provisioner.worker.polling;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,9 +10,16 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 
+import io.provisioner.schemas.BrokerEndpoint;
+import io.provisioner.schemas.EventEnvelope;
+import io.provisioner.schemas.EventTypes;
 import io.provisioner.schemas.OperationType;
+import io.provisioner.schemas.PollScheduled;
+import io.provisioner.schemas.ProvisioningRequested;
+import io.provisioner.schemas.SecretSealer;
 import io.provisioner.schemas.Topics;
 import io.provisioner.worker.WorkerIntegrationTest;
 import io.provisioner.worker.progress.ProgressTable;
@@ -41,21 +47,30 @@ class DeadLetterTest extends WorkerIntegrationTest {
     void aStepThatKeepsFailingIsParkedAfterItsTries() {
         String instance = newGuid();
         String path = "/v2/service_instances/" + instance;
-        broker.stubFor(put(urlPathEqualTo(path)).willReturn(aResponse().withStatus(202).withBody("{\"operation\":\"big\"}")));
-        // A description too large for a Kafka record: publishing the status fails every time the poll is handled.
         broker.stubFor(get(urlPathEqualTo(path + "/last_operation")).willReturn(aResponse().withStatus(200)
-                .withBody("{\"state\":\"in progress\",\"description\":\"" + "x".repeat(1_100_000) + "\"}")));
+                .withBody("{\"state\":\"in progress\"}")));
+        // A poll whose broker password was sealed with another key: every try of the step fails. (Broker text
+        // is bounded, so an oversized description can no longer make the step fail.)
+        ProvisioningRequested request = request(OperationType.CREATE, instance);
+        BrokerEndpoint foreign = new BrokerEndpoint(request.broker().guid(), request.broker().name(),
+                request.broker().url(), request.broker().username(),
+                new SecretSealer("ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=").seal(BROKER_PASSWORD));
+        ProvisioningRequested sealedElsewhere = new ProvisioningRequested(request.operationId(), request.operationType(),
+                instance, request.instanceName(), request.serviceId(), request.planId(), request.previousPlanId(),
+                request.organizationGuid(), request.organizationName(), request.spaceGuid(), request.spaceName(),
+                request.parameters(), request.maintenanceInfo(), foreign, request.maximumPollingDurationSeconds(),
+                request.originatingUserId(), request.requestedAt());
+        Instant now = Instant.now();
+        String poll = Topics.pollTopic(Duration.ofSeconds(1));
+        sendTo(poll, instance, codec.write(EventEnvelope.of(EventTypes.POLL_SCHEDULED, "/test", now, instance,
+                new PollScheduled(sealedElsewhere, "op", null, now, now, 1))));
 
-        send(request(OperationType.CREATE, instance));
-
-        ConsumerRecord<String, byte[]> dead = awaitDeadLetter(Topics.pollTopic(Duration.ofSeconds(1)), instance);
-        assertThat(header(dead, "x-exception-message")).contains("KafkaException");
-        assertThat(header(dead, "x-original-topic")).isEqualTo(Topics.pollTopic(Duration.ofSeconds(1)));
+        ConsumerRecord<String, byte[]> dead = awaitDeadLetter(poll, instance);
+        assertThat(header(dead, "x-exception-message")).contains("cannot be opened");
+        assertThat(header(dead, "x-original-topic")).isEqualTo(poll);
         assertThat(header(dead, "x-original-partition")).isEqualTo(Integer.toString(dead.partition()));
         assertThat(header(dead, "x-original-offset")).matches("\\d+");
-        assertThat(header(dead, WorkKind.HEADER)).isEqualTo("poll");
-        // One try and three redeliveries (the default), each a poll of the broker.
-        assertThat(broker.findAll(getRequestedFor(urlPathEqualTo(path + "/last_operation")))).hasSize(4);
+        assertThat(broker.findAll(getRequestedFor(urlPathEqualTo(path + "/last_operation")))).isEmpty();
     }
 
     @Test
