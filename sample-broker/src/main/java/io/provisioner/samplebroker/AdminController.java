@@ -8,7 +8,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Unauthenticated helpers outside {@code /v2}: the request log for tests and the dashboard links. */
+/**
+ * Helpers outside {@code /v2}: the request log for tests (behind the broker's basic auth, see
+ * {@link BrokerApiFilter}) and the dashboard links (open: they show no tenant data).
+ */
 @RestController
 class AdminController {
 
