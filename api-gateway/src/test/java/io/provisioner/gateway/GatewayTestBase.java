@@ -60,6 +60,12 @@ import tools.jackson.databind.json.JsonMapper;
         "provisioner.token-issuer.users[7].username=noscope",
         "provisioner.token-issuer.users[7].password=noscope-password",
         "provisioner.token-issuer.users[7].scopes=openid",
+        "provisioner.token-issuer.users[8].username=passwd",
+        "provisioner.token-issuer.users[8].password=passwd-password",
+        "provisioner.token-issuer.users[8].scopes=cloud_controller.read,openid",
+        "provisioner.token-issuer.users[9].username=lockme",
+        "provisioner.token-issuer.users[9].password=lockme-password",
+        "provisioner.token-issuer.users[9].scopes=cloud_controller.read,openid",
         "provisioner.token-issuer.clients[0].client-id=ops-robot",
         "provisioner.token-issuer.clients[0].client-secret=robot-secret",
         "provisioner.token-issuer.clients[0].authorities=cloud_controller.admin"})

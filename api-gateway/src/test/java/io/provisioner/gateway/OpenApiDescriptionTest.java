@@ -132,7 +132,7 @@ class OpenApiDescriptionTest extends GatewayTestBase {
             return;
         }
         // The token issuer speaks OAuth 2.0, not Cloud Controller: its errors are UAA's {error, error_description}.
-        if (where.contains("/oauth/")) {
+        if (where.contains("/oauth/") || where.contains(" /Users/")) {
             return;
         }
         // Every error response names the CF errors it may carry, each answered with exactly this status.
@@ -335,13 +335,25 @@ class OpenApiDescriptionTest extends GatewayTestBase {
         String cf = "Basic " + java.util.Base64.getEncoder().encodeToString("cf:".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         described("GET", "/login", sendWith(null, "GET", "/login", null, null), 200);
         described("GET", "/token_keys", sendWith(null, "GET", "/token_keys", null, null), 200);
-        described("POST", "/oauth/token", sendWith(cf, "POST", "/oauth/token",
-                "grant_type=password&username=admin&password=admin-password", "application/x-www-form-urlencoded"), 200);
+        String jti = described("POST", "/oauth/token", sendWith(cf, "POST", "/oauth/token",
+                "grant_type=password&username=admin&password=admin-password", "application/x-www-form-urlencoded"), 200)
+                .json().get("jti").asString();
         described("POST", "/oauth/token", sendWith(cf, "POST", "/oauth/token",
                 "grant_type=password&username=admin&password=wrong", "application/x-www-form-urlencoded"), 401);
         described("POST", "/oauth/token", sendWith(cf, "POST", "/oauth/token", "grant_type=magic",
                 "application/x-www-form-urlencoded"), 400);
-        described("DELETE", "/oauth/token/revoke/abc", sendWith(null, "DELETE", "/oauth/token/revoke/abc", null, null), 200);
+        described("DELETE", "/oauth/token/revoke/" + jti, sendWith(null, "DELETE", "/oauth/token/revoke/" + jti, null,
+                null), 401);
+        described("DELETE", "/oauth/token/revoke/" + jti, sendWith("bearer " + token("developer"), "DELETE",
+                "/oauth/token/revoke/" + jti, null, null), 403);
+        described("DELETE", "/oauth/token/revoke/abc", sendWith("bearer " + token("admin"), "DELETE",
+                "/oauth/token/revoke/abc", null, null), 404);
+        described("DELETE", "/oauth/token/revoke/" + jti, sendWith("bearer " + token("admin"), "DELETE",
+                "/oauth/token/revoke/" + jti, null, null), 200);
+        String password = "/Users/" + userId("passwd") + "/password";
+        described("PUT", password, sendWith(null, "PUT", password, "{}", "application/json"), 401);
+        described("PUT", password, sendWith("bearer " + token("admin"), "PUT", password,
+                json(Map.of("password", "set-by-admin-" + UUID.randomUUID())), "application/json"), 200);
         described("GET", "/v2/service_instances", sendAs(null, "GET", "/v2/service_instances", null), 401);
         described("POST", "/v2/organizations", sendAs("readonly", "POST", "/v2/organizations",
                 json(Map.of("name", "never"))), 403);

@@ -30,7 +30,7 @@ final class BrokerTruth {
 
     /** Every request in the broker's request log, oldest first. */
     JsonNode requests() throws IOException {
-        Http.Answer answer = Http.get(base + "/admin/requests", Map.of());
+        Http.Answer answer = Http.get(base + "/admin/requests", Map.of("Authorization", authorization));
         if (answer.status() != 200 || answer.json() == null) {
             throw new IOException("GET /admin/requests answered " + answer);
         }

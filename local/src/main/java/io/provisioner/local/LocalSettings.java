@@ -9,6 +9,8 @@ import java.util.Map;
  *
  * @param databaseUrl a JDBC URL to use instead of the embedded H2 file database, or null
  * @param seed whether to seed an organization, a space and the sample broker
+ * @param bindAddress the address the gateway, the worker and the sample broker listen on: loopback by
+ *                    default, since the local run has well-known credentials (Kafka always stays on loopback)
  */
 public record LocalSettings(
         Path dataDir,
@@ -20,7 +22,10 @@ public record LocalSettings(
         String databaseUrl,
         String databaseUser,
         String databasePassword,
-        boolean seed) {
+        boolean seed,
+        String bindAddress) {
+
+    public static final String LOOPBACK = "127.0.0.1";
 
     public static LocalSettings fromEnvironment(Map<String, String> env) {
         return new LocalSettings(
@@ -33,13 +38,41 @@ public record LocalSettings(
                 env.get("PROVISIONER_DB_URL"),
                 env.getOrDefault("PROVISIONER_DB_USER", "postgres"),
                 env.getOrDefault("PROVISIONER_DB_PASSWORD", ""),
-                !"false".equalsIgnoreCase(env.getOrDefault("PROVISIONER_SEED", "true")));
+                !"false".equalsIgnoreCase(env.getOrDefault("PROVISIONER_SEED", "true")),
+                bindAddress(env));
     }
 
     /** Every port picked at random, data in {@code dataDir}, database from the environment if set. */
     public static LocalSettings ephemeral(Path dataDir, Map<String, String> env) {
         return new LocalSettings(dataDir, 0, 0, 0, 0, 0, env.get("PROVISIONER_DB_URL"),
-                env.getOrDefault("PROVISIONER_DB_USER", "postgres"), env.getOrDefault("PROVISIONER_DB_PASSWORD", ""), true);
+                env.getOrDefault("PROVISIONER_DB_USER", "postgres"), env.getOrDefault("PROVISIONER_DB_PASSWORD", ""), true, bindAddress(env));
+    }
+
+    private static String bindAddress(Map<String, String> env) {
+        String value = env.get("PROVISIONER_BIND_ADDRESS");
+        return value == null || value.isBlank() ? LOOPBACK : value.trim();
+    }
+
+    /** True when something other than this machine can reach the apps. */
+    boolean reachableFromOutside() {
+        try {
+            return !java.net.InetAddress.getByName(bindAddress).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("PROVISIONER_BIND_ADDRESS is not an address: '" + bindAddress + "'", e);
+        }
+    }
+
+    /** Where this machine reaches the apps: the bind address, or loopback when they listen on all interfaces. */
+    String connectHost() {
+        try {
+            java.net.InetAddress address = java.net.InetAddress.getByName(bindAddress);
+            if (address.isAnyLocalAddress()) {
+                return LOOPBACK;
+            }
+            return address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("PROVISIONER_BIND_ADDRESS is not an address: '" + bindAddress + "'", e);
+        }
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
@@ -54,9 +87,13 @@ public record LocalSettings(
         }
     }
 
+    Path h2Folder() {
+        return dataDir.toAbsolutePath().resolve("db");
+    }
+
     String h2Url() {
         // WRITE_DELAY=0: without it H2 loses the last half second of commits on kill -9.
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("provisioner")
+        return "jdbc:h2:file:" + h2Folder().resolve("provisioner")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
     }
 }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,6 +60,7 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack(LocalSettings settings) {
         this.settings = settings;
+        OwnerOnly.folder(settings.dataDir());
         this.secretKey = secretKey(settings.dataDir());
     }
 
@@ -82,6 +82,7 @@ public final class LocalStack implements AutoCloseable {
                 settings.kafkaControllerPort(), 3);
         sampleBroker = SampleBrokerApplication.builder().run(args(
                 "--server.port=" + settings.sampleBrokerPort(),
+                "--server.address=" + settings.bindAddress(),
                 "--sample-broker.data-dir=" + settings.dataDir().resolve("sample-broker"),
                 "--sample-broker.username=" + SAMPLE_BROKER_USERNAME,
                 "--sample-broker.password=" + SAMPLE_BROKER_PASSWORD,
@@ -89,6 +90,7 @@ public final class LocalStack implements AutoCloseable {
         startWorker();
         List<String> gatewayArgs = new ArrayList<>(List.of(
                 "--server.port=" + settings.gatewayPort(),
+                "--server.address=" + settings.bindAddress(),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--provisioner.gateway.secret-key=" + secretKey,
                 // The local UAA-compatible issuer; its key is kept so tokens survive a restart.
@@ -104,7 +106,9 @@ public final class LocalStack implements AutoCloseable {
                     "--provisioner.catalog.seed.brokers[0].username=" + SAMPLE_BROKER_USERNAME,
                     "--provisioner.catalog.seed.brokers[0].password=" + SAMPLE_BROKER_PASSWORD));
         }
-        if (settings.databaseUrl() == null || settings.databaseUrl().isBlank()) {
+        boolean h2 = settings.databaseUrl() == null || settings.databaseUrl().isBlank();
+        if (h2) {
+            OwnerOnly.folder(settings.h2Folder());
             gatewayArgs.add("--spring.datasource.url=" + settings.h2Url());
             gatewayArgs.add("--spring.datasource.username=sa");
             gatewayArgs.add("--spring.datasource.password=");
@@ -114,9 +118,32 @@ public final class LocalStack implements AutoCloseable {
             gatewayArgs.add("--spring.datasource.password=" + settings.databasePassword());
         }
         gateway = GatewayApplication.builder().run(args(gatewayArgs.toArray(String[]::new)));
+        // The database creates its files with the process's umask; the folder is owner-only already.
+        if (h2) {
+            OwnerOnly.filesIn(settings.h2Folder());
+        }
+        OwnerOnly.file(settings.dataDir().resolve("token-signing-key.pem"));
         log.info("Provisioner is up in {} ms: API {} (sample broker {}, Kafka {}, data in {})",
                 (System.nanoTime() - started) / 1_000_000, gatewayUrl(), sampleBrokerUrl(), kafka.bootstrapServers(),
                 settings.dataDir());
+        announceExposure();
+    }
+
+    /** The local run has well-known credentials: say where it listens, loudly when that is not loopback. */
+    private void announceExposure() {
+        String where = "gateway " + settings.bindAddress() + ":" + port(gateway) + ", worker " + settings.bindAddress()
+                + ":" + port(worker) + ", sample broker " + settings.bindAddress() + ":" + port(sampleBroker) + ", Kafka "
+                + kafka.bootstrapServers();
+        String credentials = "the credentials are the well-known local defaults (API user admin, sample broker user "
+                + SAMPLE_BROKER_USERNAME + ")";
+        if (settings.reachableFromOutside()) {
+            log.warn("Listening on {} (PROVISIONER_BIND_ADDRESS={}): other machines can reach it, and {}. "
+                    + "Unset PROVISIONER_BIND_ADDRESS to listen on 127.0.0.1 only.", where, settings.bindAddress(),
+                    credentials);
+        } else {
+            log.info("Listening on loopback only ({}); {}. Set PROVISIONER_BIND_ADDRESS to listen elsewhere.", where,
+                    credentials);
+        }
     }
 
     /** The Kafka broker starts before any Spring app has set log levels; keep its chatter down. */
@@ -130,6 +157,7 @@ public final class LocalStack implements AutoCloseable {
     private void startWorker() {
         worker = WorkerApplication.builder().run(args(
                 "--server.port=" + settings.workerPort(),
+                "--server.address=" + settings.bindAddress(),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--provisioner.worker.secret-key=" + secretKey,
                 "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_SECURITY));
@@ -159,11 +187,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String gatewayUrl() {
-        return "http://127.0.0.1:" + port(gateway);
+        return "http://" + settings.connectHost() + ":" + port(gateway);
+    }
+
+    public String workerUrl() {
+        return "http://" + settings.connectHost() + ":" + port(worker);
     }
 
     public String sampleBrokerUrl() {
-        return "http://127.0.0.1:" + port(sampleBroker);
+        return "http://" + settings.connectHost() + ":" + port(sampleBroker);
     }
 
     public String kafkaBootstrapServers() {
@@ -185,12 +217,12 @@ public final class LocalStack implements AutoCloseable {
         }
         Path file = dataDir.resolve("secret.key");
         try {
-            Files.createDirectories(dataDir);
             if (Files.exists(file)) {
+                OwnerOnly.file(file);
                 return Files.readString(file, StandardCharsets.US_ASCII).trim();
             }
             String key = SecretSealer.newKey();
-            Files.writeString(file, key, StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
+            OwnerOnly.write(file, key);
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the secret key in " + file, e);

@@ -25,12 +25,14 @@ import tools.jackson.databind.JsonNode;
 @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class EndToEndTest {
 
+    private Path data;
     private LocalStack stack;
     private StackClient client;
 
     @BeforeAll
     void start() throws Exception {
-        Path data = Files.createTempDirectory(Path.of("target"), "e2e-");
+        // A folder the stack makes itself, so its permissions are the stack's doing.
+        data = Files.createTempDirectory(Path.of("target"), "e2e-").resolve("data");
         stack = LocalStack.start(LocalSettings.ephemeral(data, System.getenv()));
         client = new StackClient(stack.gatewayUrl());
     }
@@ -44,12 +46,62 @@ class EndToEndTest {
 
     private List<JsonNode> brokerRequests(String instanceGuid) {
         List<JsonNode> mine = new ArrayList<>();
-        for (JsonNode request : client.call("GET", stack.sampleBrokerUrl() + "/admin/requests", null).body()) {
+        for (JsonNode request : client.sampleBrokerRequests(stack.sampleBrokerUrl())) {
             if (request.get("path").asString().contains(instanceGuid)) {
                 mine.add(request);
             }
         }
         return mine;
+    }
+
+    @Test
+    void theAppsListenOnLoopbackOnlyAndSaySo(org.springframework.boot.test.system.CapturedOutput output)
+            throws Exception {
+        java.net.InetAddress outside = null;
+        for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (var address : java.util.Collections.list(nic.getInetAddresses())) {
+                if (!address.isLoopbackAddress() && address instanceof java.net.Inet4Address) {
+                    outside = address;
+                }
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(outside != null, "this machine has no other address to try");
+        for (String url : List.of(stack.gatewayUrl(), stack.workerUrl(), stack.sampleBrokerUrl())) {
+            java.net.URI uri = java.net.URI.create(url);
+            assertThat(uri.getHost()).isEqualTo("127.0.0.1");
+            try (var socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 1000);
+            }
+            java.net.InetSocketAddress fromOutside = new java.net.InetSocketAddress(outside, uri.getPort());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                try (var socket = new java.net.Socket()) {
+                    socket.connect(fromOutside, 1000);
+                }
+            }).as(url + " on " + outside).isInstanceOf(java.io.IOException.class);
+        }
+        assertThat(output.getAll()).contains("Listening on loopback only (gateway 127.0.0.1:")
+                .contains("the credentials are the well-known local defaults");
+    }
+
+    @Test
+    void theDataFolderAndItsSecretsAreOwnerOnly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
+                .isEqualTo("rwx------");
+        List<Path> secrets = new ArrayList<>(List.of(data.resolve("token-signing-key.pem"), data.resolve("secret.key")));
+        if (System.getenv("PROVISIONER_DB_URL") == null) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("db"))))
+                    .isEqualTo("rwx------");
+            try (var files = Files.list(data.resolve("db"))) {
+                files.forEach(secrets::add);
+            }
+            assertThat(secrets).anyMatch(file -> file.getFileName().toString().endsWith(".mv.db"));
+        }
+        for (Path file : secrets) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .as(file.toString()).isEqualTo("rw-------");
+        }
     }
 
     @Test

@@ -55,11 +55,28 @@ final class StackClient {
     }
 
     Answer call(String method, String url, Object body) {
+        return call(method, url, body, null);
+    }
+
+    /** What the sample broker received ({@code GET <broker>/admin/requests}, with the broker's credentials). */
+    JsonNode sampleBrokerRequests(String sampleBrokerUrl) {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (LocalStack.SAMPLE_BROKER_USERNAME + ":" + LocalStack.SAMPLE_BROKER_PASSWORD).getBytes());
+        Answer answer = call("GET", sampleBrokerUrl + "/admin/requests", null, basic);
+        if (answer.status() != 200) {
+            throw new IllegalStateException("GET /admin/requests answered " + answer.status());
+        }
+        return answer.body();
+    }
+
+    private Answer call(String method, String url, Object body, String authorization) {
         try {
             boolean ours = !url.startsWith("http") && (url.startsWith("/v2") || url.startsWith("/admin"));
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url.startsWith("http") ? url : gateway + url));
             if (ours) {
                 builder.header("Authorization", "bearer " + token());
+            } else if (authorization != null) {
+                builder.header("Authorization", authorization);
             }
             HttpRequest request = builder
                     .header("Content-Type", "application/json")

@@ -16,8 +16,9 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 /**
- * Unauthenticated helpers outside {@code /v2}: the request log for tests, the outage switch, whether an
- * instance exists, and the dashboard links.
+ * Helpers outside {@code /v2}: the request log for tests, the outage switch and whether an instance exists
+ * (all behind the broker's basic auth, see {@link BrokerApiFilter}), and the dashboard links (open: they
+ * show no tenant data).
  */
 @RestController
 class AdminController {

@@ -21,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Guards {@code /v2/**}: HTTP basic auth with the configured credentials (401), then the
  * {@code X-Broker-API-Version} header (412). Auth goes first so strangers learn nothing about the API.
+ * The {@code /admin/**} endpoints (the request log holds every tenant's parameters) need the same
+ * credentials, without the version header.
  */
 @Component
 @Order(2)
@@ -39,7 +41,11 @@ class BrokerApiFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = RequestRecordingFilter.path(request);
-        return !(path.equals("/v2") || path.startsWith("/v2/"));
+        return !(path.equals("/v2") || path.startsWith("/v2/") || admin(path));
+    }
+
+    private static boolean admin(String path) {
+        return path.equals("/admin") || path.startsWith("/admin/");
     }
 
     @Override
@@ -49,6 +55,10 @@ class BrokerApiFilter extends OncePerRequestFilter {
             response.setHeader("WWW-Authenticate", "Basic realm=\"sample-broker\"");
             reject(response, HttpStatus.UNAUTHORIZED, "Unauthorized",
                     "HTTP basic authentication with the broker's credentials is required.");
+            return;
+        }
+        if (admin(RequestRecordingFilter.path(request))) {
+            chain.doFilter(request, response);
             return;
         }
         String version = request.getHeader(VERSION_HEADER);

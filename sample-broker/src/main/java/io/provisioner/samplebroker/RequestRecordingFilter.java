@@ -31,6 +31,7 @@ import tools.jackson.databind.node.StringNode;
 /**
  * Records every request before auth runs, so tests also see the ones the broker rejected.
  * The admin and actuator endpoints are left out: they are the observer, not the observed.
+ * Credentials are never kept: the {@code Authorization} header is recorded as its scheme only.
  */
 @Component
 @Order(1)
@@ -65,13 +66,22 @@ class RequestRecordingFilter extends OncePerRequestFilter {
         chain.doFilter(new CachedBodyRequest(request, body), response);
     }
 
+    static final String REDACTED = "[REDACTED]";
+
     private static Map<String, String> headers(HttpServletRequest request) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements();) {
-            String name = names.nextElement();
-            headers.put(name.toLowerCase(Locale.ROOT), String.join(", ", java.util.Collections.list(request.getHeaders(name))));
+            String name = names.nextElement().toLowerCase(Locale.ROOT);
+            String value = String.join(", ", java.util.Collections.list(request.getHeaders(name)));
+            headers.put(name, name.equals("authorization") || name.equals("proxy-authorization") ? redacted(value) : value);
         }
         return headers;
+    }
+
+    /** {@code Basic [REDACTED]}: the scheme tells what the caller tried, the credentials stay out. */
+    static String redacted(String authorization) {
+        int space = authorization.indexOf(' ');
+        return space > 0 ? authorization.substring(0, space) + " " + REDACTED : REDACTED;
     }
 
     private JsonNode parse(byte[] body) {

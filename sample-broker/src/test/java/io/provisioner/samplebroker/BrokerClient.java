@@ -48,6 +48,11 @@ final class BrokerClient {
                 "X-Broker-API-Version", "2.17"));
     }
 
+    /** An admin call ({@code /admin/**}) with the broker's credentials. */
+    Reply admin(String method, String path) {
+        return send(method, path, null, Map.of("Authorization", basic("broker", "broker-secret")));
+    }
+
     Reply send(String method, String pathAndQuery, Object body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

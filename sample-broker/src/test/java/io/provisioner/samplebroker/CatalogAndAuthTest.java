@@ -56,11 +56,11 @@ class CatalogAndAuthTest extends RunningBroker {
 
     @Test
     void adminEndpointShowsReceivedRequestsIncludingRejectedOnes() {
-        broker.send("DELETE", "/admin/requests", null, Map.of());
+        broker.admin("DELETE", "/admin/requests");
         broker.send("GET", "/v2/catalog?x=1", null, Map.of());
         broker.provision("logged-instance", BrokerClient.SYNC_PLAN, Map.of("size", 3));
 
-        JsonNode requests = broker.send("GET", "/admin/requests", null, Map.of()).body();
+        JsonNode requests = broker.admin("GET", "/admin/requests").body();
 
         assertThat(requests).hasSize(2);
         assertThat(requests.get(0).get("method").asString()).isEqualTo("GET");
@@ -73,9 +73,27 @@ class CatalogAndAuthTest extends RunningBroker {
         assertThat(put.get("headers").get("x-broker-api-version").asString()).isEqualTo("2.17");
         assertThat(put.get("body").get("parameters").get("size").asInt()).isEqualTo(3);
         assertThat(put.get("received_at").asString()).isNotBlank();
+        assertThat(put.get("headers").get("authorization").asString())
+                .as("the platform's credentials are not kept").isEqualTo("Basic [REDACTED]");
+        assertThat(requests.toString()).doesNotContain(BrokerClient.basic("broker", "broker-secret").substring(6));
 
-        assertThat(broker.send("DELETE", "/admin/requests", null, Map.of()).status()).isEqualTo(204);
-        assertThat(broker.send("GET", "/admin/requests", null, Map.of()).body()).isEmpty();
+        assertThat(broker.admin("DELETE", "/admin/requests").status()).isEqualTo(204);
+        assertThat(broker.admin("GET", "/admin/requests").body()).isEmpty();
+    }
+
+    @Test
+    void adminEndpointsNeedTheBrokersCredentials() {
+        broker.provision("secret-instance", BrokerClient.SYNC_PLAN, Map.of("password", "tenant-secret"));
+
+        for (String method : new String[] {"GET", "DELETE"}) {
+            BrokerClient.Reply none = broker.send(method, "/admin/requests", null, Map.of());
+            BrokerClient.Reply wrong = broker.send(method, "/admin/requests", null,
+                    Map.of("Authorization", BrokerClient.basic("broker", "guess")));
+            assertThat(none.status()).as(method + " without credentials").isEqualTo(401);
+            assertThat(wrong.status()).as(method + " with wrong credentials").isEqualTo(401);
+            assertThat(none.text()).doesNotContain("tenant-secret");
+        }
+        assertThat(broker.admin("GET", "/admin/requests").text()).as("nothing was cleared").contains("tenant-secret");
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.provisioner.gateway.api.CfError;
+import io.provisioner.gateway.uaa.IssuedTokens;
 import io.provisioner.gateway.uaa.SigningKey;
 import io.provisioner.gateway.uaa.TokenIssuerSettings;
 import io.provisioner.gateway.uaa.TokenMint;
@@ -61,7 +62,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(SecuritySettings security, TokenIssuerSettings issuer, ObjectProvider<SigningKey> key) {
+    JwtDecoder jwtDecoder(SecuritySettings security, TokenIssuerSettings issuer, ObjectProvider<SigningKey> key,
+            ObjectProvider<IssuedTokens> issued) {
         NimbusJwtDecoder decoder;
         if (!security.jwkSetUri().isBlank()) {
             decoder = NimbusJwtDecoder.withJwkSetUri(security.jwkSetUri()).build();
@@ -78,8 +80,15 @@ class SecurityConfiguration {
                 required(jwt -> jwt.getAudience() != null && jwt.getAudience().contains(security.audience()),
                         "the token is not meant for " + security.audience()),
                 required(jwt -> jwt.getId() == null || !jwt.getId().endsWith("-r"), "a refresh token is not an access token"),
-                required(jwt -> jwt.getExpiresAt() != null, "the token has no expiry"))));
+                required(jwt -> jwt.getExpiresAt() != null, "the token has no expiry"),
+                revocations(issued.getIfAvailable()))));
         return decoder;
+    }
+
+    /** Tokens of the local issuer can be revoked; a real UAA's are checked by UAA. */
+    private static OAuth2TokenValidator<Jwt> revocations(IssuedTokens issued) {
+        return issued == null ? jwt -> OAuth2TokenValidatorResult.success()
+                : required(jwt -> !issued.revoked(jwt.getId()), "the token has been revoked");
     }
 
     private static String requireIssuer(SecuritySettings security) {
@@ -128,10 +137,15 @@ class SecurityConfiguration {
     private static final org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver BEARER =
             new org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver();
 
-    /** Discovery and login answer whatever token a client still sends (it may be the expired one it is replacing). */
+    /**
+     * Discovery and login answer whatever token a client still sends (it may be the expired one it is
+     * replacing); the issuer's own endpoints ({@code /oauth/**}, {@code /Users/**}) check tokens themselves
+     * and answer in UAA's shapes.
+     */
     static String bearerToken(jakarta.servlet.http.HttpServletRequest request) {
         String path = request.getRequestURI();
-        if (PUBLIC_PATHS.contains(path) || path.startsWith("/oauth/") || path.startsWith("/actuator/")) {
+        if (PUBLIC_PATHS.contains(path) || path.startsWith("/oauth/") || path.startsWith("/actuator/")
+                || path.startsWith("/Users/")) {
             return null;
         }
         return BEARER.resolve(request);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -41,8 +42,7 @@ public final class SigningKey {
             KeyPair pair = generator.generateKeyPair();
             SigningKey key = new SigningKey((RSAPublicKey) pair.getPublic(), (RSAPrivateCrtKey) pair.getPrivate());
             if (file != null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.writeString(file, key.privatePem(), StandardCharsets.US_ASCII);
+                writeOwnerOnly(file.toAbsolutePath(), key.privatePem());
             }
             return key;
         } catch (IOException e) {
@@ -50,6 +50,22 @@ public final class SigningKey {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make an RSA key", e);
         }
+    }
+
+    /** The private key is readable by its owner only (600, in a 700 folder if this makes the folder). */
+    private static void writeOwnerOnly(Path file, String pem) throws IOException {
+        boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!posix) {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, pem, StandardCharsets.US_ASCII);
+            return;
+        }
+        if (!Files.isDirectory(file.getParent())) {
+            Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        }
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, pem, StandardCharsets.US_ASCII);
     }
 
     private static SigningKey fromPem(String pem) throws GeneralSecurityException {

@@ -2,6 +2,7 @@ package io.provisioner.gateway.uaa;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,11 +11,14 @@ import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,7 +28,10 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * The UAA endpoints a Cloud Foundry v2 client uses to log in ({@code /login}, {@code /oauth/token},
- * {@code /token_keys}), answering in UAA's shapes. Local run and tests only.
+ * {@code /token_keys}, {@code /oauth/token/revoke/{jti}}), answering in UAA's shapes. Every grant
+ * authenticates its client; failed logins are throttled per user and per address ({@link LoginThrottle});
+ * every grant is recorded so that its owner or an admin can revoke it ({@link IssuedTokens}). Local run and
+ * tests only.
  */
 @RestController
 @ConditionalOnProperty(name = "provisioner.token-issuer.enabled", havingValue = "true")
@@ -36,19 +43,27 @@ class TokenIssuerController {
     private final TokenIssuerSettings settings;
     private final TokenMint mint;
     private final SigningKey key;
-    private final JwtDecoder decoder;
+    private final JwtDecoder refreshes;
+    private final JwtDecoder accessTokens;
+    private final IssuedTokens issued;
+    private final UserCredentials credentials;
+    private final LoginThrottle throttle;
 
     TokenIssuerController(TokenIssuerSettings settings, TokenMint mint, SigningKey key,
-            @org.springframework.beans.factory.annotation.Value("${provisioner.security.issuer}") String issuer) {
+            @Value("${provisioner.security.issuer}") String issuer, JwtDecoder accessTokens, IssuedTokens issued,
+            UserCredentials credentials, LoginThrottle throttle) {
         this.settings = settings;
         this.mint = mint;
         this.key = key;
+        this.accessTokens = accessTokens;
+        this.issued = issued;
+        this.credentials = credentials;
+        this.throttle = throttle;
         // Refresh tokens are checked here with the issuer's own key (signature, expiry, issuer); the API's
         // decoder refuses them on purpose.
-        org.springframework.security.oauth2.jwt.NimbusJwtDecoder refreshes =
-                org.springframework.security.oauth2.jwt.NimbusJwtDecoder.withPublicKey(key.publicKey()).build();
-        refreshes.setJwtValidator(org.springframework.security.oauth2.jwt.JwtValidators.createDefaultWithIssuer(issuer));
-        this.decoder = refreshes;
+        NimbusJwtDecoder refreshes = NimbusJwtDecoder.withPublicKey(key.publicKey()).build();
+        refreshes.setJwtValidator(JwtValidators.createDefaultWithIssuer(issuer));
+        this.refreshes = refreshes;
     }
 
     @GetMapping("/login")
@@ -75,9 +90,29 @@ class TokenIssuerController {
         return Map.of("keys", List.of(jwk));
     }
 
+    /**
+     * Revokes a grant (its access and refresh token) by either token's jti: the caller must present a
+     * valid access token of the grant's owner, or an admin's.
+     */
     @DeleteMapping("/oauth/token/revoke/{jti}")
-    ResponseEntity<Void> revoke(@PathVariable String jti) {
-        // Clients call this on logout; tokens here are short-lived and stateless, so there is nothing to forget.
+    ResponseEntity<Map<String, Object>> revoke(@PathVariable String jti, HttpServletRequest request) {
+        Jwt caller;
+        try {
+            caller = UaaAnswers.bearer(request, accessTokens);
+        } catch (JwtException e) {
+            return UaaAnswers.invalidBearer();
+        }
+        if (caller == null) {
+            return UaaAnswers.unauthenticated();
+        }
+        Optional<String> owner = issued.owner(jti);
+        if (owner.isEmpty()) {
+            return UaaAnswers.error(404, "not_found", "Token not found");
+        }
+        if (!UaaAnswers.admin(caller) && !owner.get().equals(UaaAnswers.callerId(caller))) {
+            return UaaAnswers.accessDenied();
+        }
+        issued.revoke(jti);
         return ResponseEntity.ok().build();
     }
 
@@ -85,43 +120,85 @@ class TokenIssuerController {
     ResponseEntity<Map<String, Object>> token(HttpServletRequest request) {
         String[] client = clientCredentials(request);
         String grant = String.valueOf(request.getParameter("grant_type"));
+        String address = request.getRemoteAddr();
         return switch (grant) {
-            case "password" -> password(client, request.getParameter("username"), request.getParameter("password"));
-            case "client_credentials" -> clientCredentials(client);
-            case "refresh_token" -> refresh(client, request.getParameter("refresh_token"));
+            case "password" -> password(client, request.getParameter("username"), request.getParameter("password"), address);
+            case "client_credentials" -> clientCredentials(client, address);
+            case "refresh_token" -> refresh(client, request.getParameter("refresh_token"), address);
             default -> ResponseEntity.badRequest().body(Map.of("error", "unsupported_grant_type",
                     "error_description", "Unsupported grant type: " + grant));
         };
     }
 
-    private ResponseEntity<Map<String, Object>> password(String[] client, String username, String password) {
-        if (!CF_CLIENT.equals(client[0]) || !client[1].isEmpty()) {
-            return badCredentials();
+    private ResponseEntity<Map<String, Object>> password(String[] client, String username, String password,
+            String address) {
+        Optional<TokenIssuerSettings.User> user = credentials.user(username);
+        String known = user.map(TokenIssuerSettings.User::username).orElse(null);
+        if (throttle.locked(known, address)) {
+            return UaaAnswers.locked();
         }
-        Optional<TokenIssuerSettings.User> user = settings.users().stream()
-                .filter(u -> u.username().equals(username) && u.password().equals(password)).findFirst();
-        return user.map(u -> answer(mint.forUser(u, CF_CLIENT, "password"))).orElseGet(TokenIssuerController::badCredentials);
+        if (!CF_CLIENT.equals(client[0]) || !client[1].isEmpty()) {
+            throttle.failed(null, address);
+            return UaaAnswers.badCredentials();
+        }
+        if (user.isEmpty() || !credentials.matches(user.get(), password)) {
+            throttle.failed(known, address);
+            return UaaAnswers.badCredentials();
+        }
+        throttle.succeeded(known);
+        return answer(user.get(), CF_CLIENT, "password");
     }
 
-    private ResponseEntity<Map<String, Object>> clientCredentials(String[] client) {
-        return settings.clients().stream()
-                .filter(c -> c.clientId().equals(client[0]) && c.clientSecret().equals(client[1])).findFirst()
-                .map(c -> answer(mint.forClient(c))).orElseGet(TokenIssuerController::badCredentials);
+    private ResponseEntity<Map<String, Object>> clientCredentials(String[] client, String address) {
+        if (throttle.locked(null, address)) {
+            return UaaAnswers.locked();
+        }
+        Optional<TokenIssuerSettings.Client> known = authenticatedClient(client);
+        if (known.isEmpty()) {
+            throttle.failed(null, address);
+            return UaaAnswers.badCredentials();
+        }
+        TokenMint.Minted minted = mint.forClient(known.get());
+        issued.issued(minted.jti(), known.get().clientId(), minted.expiresAt());
+        return answer(minted);
     }
 
-    private ResponseEntity<Map<String, Object>> refresh(String[] client, String refreshToken) {
+    /** UAA authenticates the client on the refresh grant as on any other, then checks the token is its own. */
+    private ResponseEntity<Map<String, Object>> refresh(String[] client, String refreshToken, String address) {
+        if (throttle.locked(null, address)) {
+            return UaaAnswers.locked();
+        }
+        boolean cf = CF_CLIENT.equals(client[0]) && client[1].isEmpty();
+        if (!cf && authenticatedClient(client).isEmpty()) {
+            throttle.failed(null, address);
+            return UaaAnswers.badCredentials();
+        }
         try {
-            Jwt refresh = decoder.decode(String.valueOf(refreshToken));
-            if (!refresh.getId().endsWith("-r") || !client[0].equals(refresh.getClaimAsString("client_id"))) {
+            Jwt refresh = refreshes.decode(String.valueOf(refreshToken));
+            if (!refresh.getId().endsWith("-r") || !client[0].equals(refresh.getClaimAsString("client_id"))
+                    || issued.revoked(refresh.getId())) {
                 return invalidToken();
             }
-            String username = refresh.getClaimAsString("user_name");
-            return settings.users().stream().filter(u -> u.username().equals(username)).findFirst()
-                    .map(u -> answer(mint.forUser(u, client[0], "refresh_token")))
-                    .orElseGet(TokenIssuerController::invalidToken);
+            Optional<TokenIssuerSettings.User> user = credentials.user(refresh.getClaimAsString("user_name"))
+                    .filter(u -> credentials.revocationSignature(u, client[0]).equals(refresh.getClaimAsString("rev_sig")));
+            return user.map(u -> answer(u, client[0], "refresh_token")).orElseGet(TokenIssuerController::invalidToken);
         } catch (JwtException e) {
             return invalidToken();
         }
+    }
+
+    private Optional<TokenIssuerSettings.Client> authenticatedClient(String[] client) {
+        return settings.clients().stream()
+                .filter(c -> c.clientId().equals(client[0]) && c.clientSecret() != null
+                        && MessageDigest.isEqual(c.clientSecret().getBytes(StandardCharsets.UTF_8),
+                                client[1].getBytes(StandardCharsets.UTF_8)))
+                .findFirst();
+    }
+
+    private ResponseEntity<Map<String, Object>> answer(TokenIssuerSettings.User user, String clientId, String grantType) {
+        TokenMint.Minted minted = mint.forUser(user, clientId, grantType, credentials.revocationSignature(user, clientId));
+        issued.issued(minted.jti(), user.id(), minted.expiresAt());
+        return answer(minted);
     }
 
     /** The client from HTTP Basic, or from the form's client_id and client_secret. */
@@ -154,10 +231,6 @@ class TokenIssuerController {
         body.put("scope", String.join(" ", minted.scopes()));
         body.put("jti", minted.jti());
         return ResponseEntity.ok().header("Cache-Control", "no-store").body(body);
-    }
-
-    private static ResponseEntity<Map<String, Object>> badCredentials() {
-        return ResponseEntity.status(401).body(Map.of("error", "unauthorized", "error_description", "Bad credentials"));
     }
 
     private static ResponseEntity<Map<String, Object>> invalidToken() {

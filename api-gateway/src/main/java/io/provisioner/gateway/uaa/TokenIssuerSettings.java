@@ -21,7 +21,20 @@ public record TokenIssuerSettings(
         @DefaultValue("2h") Duration accessTokenValidity,
         @DefaultValue("30d") Duration refreshTokenValidity,
         @DefaultValue List<User> users,
-        @DefaultValue List<Client> clients) {
+        @DefaultValue List<Client> clients,
+        @DefaultValue Lockout lockout) {
+
+    /**
+     * UAA's lockout policy for failed logins, per user and per caller address.
+     *
+     * @param userFailures failed logins of one user that lock it (UAA's default: 5)
+     * @param addressFailures failed logins from one address that lock it
+     * @param countFailuresWithin how far back failures count
+     * @param lockoutPeriod how long a lock lasts after the last failure
+     */
+    public record Lockout(@DefaultValue("5") int userFailures, @DefaultValue("50") int addressFailures,
+            @DefaultValue("1h") Duration countFailuresWithin, @DefaultValue("5m") Duration lockoutPeriod) {
+    }
 
     /** A user who logs in with the password grant. */
     public record User(String username, String password, String userId, String email, List<String> scopes) {

@@ -35,10 +35,19 @@ public final class TokenMint {
     }
 
     /** An access token and, for users, a refresh token. */
-    public record Minted(String accessToken, String refreshToken, long expiresIn, List<String> scopes, String jti) {
+    public record Minted(String accessToken, String refreshToken, long expiresIn, List<String> scopes, String jti,
+            Instant expiresAt) {
     }
 
     public Minted forUser(TokenIssuerSettings.User user, String clientId, String grantType) {
+        return forUser(user, clientId, grantType, null);
+    }
+
+    /**
+     * @param revocationSignature UAA's {@code rev_sig} for the refresh token: the refresh grant compares it
+     *                            with the user's current one (see {@link UserCredentials})
+     */
+    public Minted forUser(TokenIssuerSettings.User user, String clientId, String grantType, String revocationSignature) {
         Instant now = clock.instant();
         String jti = UUID.randomUUID().toString().replace("-", "");
         List<String> scopes = user.scopes() == null ? List.of() : user.scopes();
@@ -54,8 +63,12 @@ public final class TokenMint {
                 .claim("user_id", user.id())
                 .claim("user_name", user.username())
                 .claim("origin", "uaa");
+        if (revocationSignature != null) {
+            refresh.claim("rev_sig", revocationSignature);
+        }
         return new Minted(sign(access.build()), sign(refresh.build()), settings.accessTokenValidity().toSeconds() - 1,
-                scopes, jti);
+                scopes, jti, now.plusSeconds(Math.max(settings.accessTokenValidity().toSeconds(),
+                        settings.refreshTokenValidity().toSeconds())));
     }
 
     public Minted forClient(TokenIssuerSettings.Client client) {
@@ -66,7 +79,8 @@ public final class TokenMint {
                 settings.accessTokenValidity().toSeconds())
                 .claim("authorities", authorities)
                 .build();
-        return new Minted(sign(claims), null, settings.accessTokenValidity().toSeconds() - 1, authorities, jti);
+        return new Minted(sign(claims), null, settings.accessTokenValidity().toSeconds() - 1, authorities, jti,
+                now.plusSeconds(settings.accessTokenValidity().toSeconds()));
     }
 
     private JwtClaimsSet.Builder common(String jti, String subject, List<String> scopes, String clientId,
