@@ -24,9 +24,11 @@ import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationType;
 
 /**
- * Hundreds of malformed and hostile requests at the write and list endpoints. Every one must be
- * answered without a 5xx, in the CF envelope, and must leave nothing behind: no row, no outbox event,
- * no change to an existing instance.
+ * Hundreds of malformed and hostile requests at the write and list endpoints. Each hostile value sits in an
+ * otherwise valid request, so it alone decides the answer: each case asserts Cloud Controller's status and
+ * error code for it, in the CF envelope. A refused request leaves nothing behind (no row, no outbox event, no
+ * change to an existing instance); a value Cloud Controller accepts (a name of SQL, markup or emoji) creates
+ * exactly one row, stored as given.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileRequestTest extends GatewayTestBase {
@@ -390,6 +392,13 @@ class HostileRequestTest extends GatewayTestBase {
             assertThat(body.isObject()).as(answer.body()).isTrue();
             assertThat(body.has("error_code")).as(answer.body()).isFalse();
         }
+        if (request.creates() != null) {
+            String sent = JSON.readTree(request.body()).path("name").asString();
+            // A lone surrogate cannot be stored as UTF-8 (PostgreSQL gets '?'): left to the input validation.
+            if (!LONE_SURROGATE.matcher(sent).find()) {
+                assertThat(body.at("/entity/name").asString()).as(context).isEqualTo(sent);
+            }
+        }
         for (String table : TABLES) {
             long expected = before.get(table) + (table.equals(request.creates()) ? 1 : 0);
             assertThat(count(table)).as(table).isEqualTo(expected);
@@ -400,5 +409,7 @@ class HostileRequestTest extends GatewayTestBase {
         assertThat(get("/v2/service_instances/" + target).body()).isEqualTo(targetSnapshot);
     }
 
+    private static final java.util.regex.Pattern LONE_SURROGATE =
+            java.util.regex.Pattern.compile("[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]");
     private static final List<String> TABLES = List.of("service_instances", "organizations", "spaces", "service_brokers");
 }
