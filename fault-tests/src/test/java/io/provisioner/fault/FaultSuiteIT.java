@@ -282,18 +282,25 @@ class FaultSuiteIT {
                                 + " operations it waits for had reached the broker after 60 s");
                     }
                     long stillInProgress = inProgress(stack, ops);
-                    // A late poll (sequence 10 or more) is best; when the remaining operations are all young (the last
-                    // kill), any poll outcome after the start (sequence 4 or more) still marks a handled, uncommitted batch.
-                    String moment = killAtPollOutcome(kafka, stack.worker, 10, POLL_OUTCOME_WAIT);
+                    if (stillInProgress == 0) {
+                        // Nothing left to interrupt: a kill now would prove nothing, and no poll outcome will come.
+                        v.notes.add("kill " + kill + ": skipped, every operation was already final");
+                        continue;
+                    }
+                    // A late in-progress poll (sequence 10 or more) is best. When the operations left are past the broker's
+                    // 20 s (the last kill), their polls only find them finished: the moment is then a final poll outcome,
+                    // handled but uncommitted, so the next worker re-runs a step whose operation is already over.
+                    String moment = killAtPollOutcome(kafka, stack.worker, 10, false, LATE_POLL_WAIT);
                     if (moment == null) {
-                        moment = killAtPollOutcome(kafka, stack.worker, 4, POLL_OUTCOME_WAIT);
+                        moment = killAtPollOutcome(kafka, stack.worker, 3, true, ANY_POLL_WAIT);
                     }
                     if (moment == null) {
                         stack.worker.kill9();
-                        moment = "(no poll outcome seen for " + 2 * POLL_OUTCOME_WAIT.toSeconds() + " s)";
+                        long waited = LATE_POLL_WAIT.plus(ANY_POLL_WAIT).toSeconds();
+                        moment = "(no poll outcome seen for " + waited + " s)";
                         v.problems.add("precondition of kill " + kill + ": no poll outcome appeared on "
-                                + Topics.STATUS + " within " + 2 * POLL_OUTCOME_WAIT.toSeconds()
-                                + " s; the worker was killed anyway, at no chosen moment");
+                                + Topics.STATUS + " within " + waited + " s; the worker was killed anyway, at no chosen "
+                                + "moment");
                     }
                     long polling = reachedNow - (n - stillInProgress);
                     mostPolled = Math.max(mostPolled, polling);
@@ -314,17 +321,22 @@ class FaultSuiteIT {
         });
     }
 
-    /** How long a kill waits for each kind of moment: generous, a loaded machine polls late. */
-    private static final Duration POLL_OUTCOME_WAIT = Duration.ofSeconds(30);
+    /** How long a kill waits for a late in-progress poll outcome. */
+    private static final Duration LATE_POLL_WAIT = Duration.ofSeconds(30);
+    /**
+     * How long it then waits for any poll outcome: operations some 30 s old are polled every 120 s at most
+     * ({@code provisioning.polls.120s}), plus room for a loaded machine.
+     */
+    private static final Duration ANY_POLL_WAIT = Duration.ofSeconds(150);
 
     /**
-     * Kills {@code worker} the moment one of its poll outcomes ({@code in progress} with a sequence of at least
-     * {@code minSequence}) appears on {@code provisioning.status}: the batch that poll belongs to is then handled but
-     * not committed. Returns how the moment was chosen, or null (and kills nothing) when none appeared within
-     * {@code timeout}.
+     * Kills {@code worker} the moment one of its poll outcomes ({@code in progress}, or with {@code finalToo} also
+     * {@code succeeded} or {@code failed}, with a sequence of at least {@code minSequence}) appears on
+     * {@code provisioning.status}: the batch that poll belongs to is then handled but not committed. Returns how the
+     * moment was chosen, or null (and kills nothing) when none appeared within {@code timeout}.
      */
     private static String killAtPollOutcome(KafkaTools kafka, ManagedProcess worker, long minSequence,
-            Duration timeout) {
+            boolean finalToo, Duration timeout) {
         try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer =
                 kafka.consumer("fault-killer-" + java.util.UUID.randomUUID())) {
             List<TopicPartition> parts = kafka.partitionsOf(Topics.STATUS);
@@ -340,9 +352,11 @@ class FaultSuiteIT {
                     try {
                         var data = Http.JSON.readTree(r.value()).path("data");
                         long sequence = data.path("sequence").asLong(0);
-                        if ("in progress".equals(data.path("state").asString("")) && sequence >= minSequence) {
+                        String state = data.path("state").asString("");
+                        if ((state.equals("in progress") || finalToo && (state.equals("succeeded")
+                                || state.equals("failed"))) && sequence >= minSequence) {
                             worker.kill9();
-                            return "as a poll outcome (sequence " + sequence + ") had just been published";
+                            return "as a poll outcome ('" + state + "', sequence " + sequence + ") had just been published";
                         }
                     } catch (RuntimeException e) {
                         // not an event of ours
