@@ -175,7 +175,8 @@ class ContractTest extends GatewayTestBase {
             assertError(register(failing.url(), "pass"), 502, "CF-ServiceBrokerRequestRejected", 270020);
             assertError(register(BROKER.url() + "/other", "wrong"), 502, "CF-ServiceBrokerRequestRejected", 270020);
             assertError(register("ftp://example.com", "pass"), 400, "CF-ServiceBrokerUrlInvalid", 270011);
-            assertError(register("http://user:pw@example.com", "pass"), 400, "CF-ServiceBrokerUrlInvalid", 270011);
+            assertError(register("http://user:pw@example.com", "pass"), 400, "CF-ServiceBrokerUrlBasicAuthNotSupported",
+                    270016);
             assertError(send("POST", "/v2/service_brokers", json(Map.of("name", "x"))), 400, "CF-MessageParseError", 1001);
         } finally {
             broken.stop();

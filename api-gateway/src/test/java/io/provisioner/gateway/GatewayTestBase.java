@@ -115,14 +115,15 @@ public abstract class GatewayTestBase {
 
     private final io.provisioner.schemas.EventCodec codec = new io.provisioner.schemas.EventCodec();
 
-    /** Plays the worker: reports a state of an operation on provisioning.status. */
-    protected void status(String guid, String operationId, io.provisioner.schemas.OperationType type,
-            io.provisioner.schemas.OperationState state, long sequence, String description) {
+    /** Plays the worker: reports a state of an operation on provisioning.status; returns where the record went. */
+    protected org.apache.kafka.clients.producer.RecordMetadata status(String guid, String operationId,
+            io.provisioner.schemas.OperationType type, io.provisioner.schemas.OperationState state, long sequence,
+            String description) {
         var event = new io.provisioner.schemas.OperationStatusChanged(operationId, type, guid, state, description,
                 "https://dashboard.example.com/" + guid, null, sequence, "rid", java.time.Instant.now());
-        kafka.send(io.provisioner.schemas.Topics.STATUS, guid, codec.write(io.provisioner.schemas.EventEnvelope.of(
+        return kafka.send(io.provisioner.schemas.Topics.STATUS, guid, codec.write(io.provisioner.schemas.EventEnvelope.of(
                 io.provisioner.schemas.EventTypes.OPERATION_STATUS_CHANGED, "/test", java.time.Instant.now(), guid,
-                event))).join();
+                event))).join().getRecordMetadata();
     }
 
     public record Answer(int status, String body, HttpResponse<String> raw) {

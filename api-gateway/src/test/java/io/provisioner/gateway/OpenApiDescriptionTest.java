@@ -80,7 +80,10 @@ class OpenApiDescriptionTest extends GatewayTestBase {
     void theDescriptionIsWellFormedOpenApi31() {
         assertThat(DOC.path("openapi").asString()).isEqualTo("3.1.0");
         assertThat(DOC.at("/components/securitySchemes/bearerAuth/scheme").asString()).isEqualTo("bearer");
-        assertThat(DOC.at("/components/securitySchemes/bearerAuth/description").asString()).contains("Not yet enforced");
+        assertThat(DOC.at("/components/securitySchemes/bearerAuth/bearerFormat").asString()).isEqualTo("JWT");
+        assertThat(DOC.at("/components/securitySchemes/bearerAuth/description").asString())
+                .contains("CF-NotAuthenticated").contains("CF-InvalidAuthToken").contains("CF-InsufficientScope")
+                .doesNotContainIgnoringCase("not yet enforced");
         assertThat(DOC.at("/info/description").asString()).contains("201").contains("202").contains("in progress");
 
         List<String> problems = new ArrayList<>();
@@ -147,6 +150,54 @@ class OpenApiDescriptionTest extends GatewayTestBase {
                 problems.add(where + " " + status + ": no CfError " + errorCode + " with HTTP status " + status);
             }
         }
+    }
+
+    /**
+     * Every operation's security as the document declares it (its own {@code security}, else the document's) against
+     * the running gateway: one that declares bearer authentication answers 401 CF-NotAuthenticated without a token;
+     * one that declares none ({@code security: []}) does not.
+     */
+    @Test
+    void everySecuredOperationDeclaresBearerAuthenticationAndEnforcesIt() {
+        assertThat(DOC.path("security").toString()).isEqualTo("[{\"bearerAuth\":[]}]");
+        List<String> problems = new ArrayList<>();
+        int secured = 0;
+        Set<String> open = new TreeSet<>();
+        for (String path : DOC.get("paths").propertyNames()) {
+            JsonNode item = DOC.get("paths").get(path);
+            for (String method : operationsOf(item)) {
+                JsonNode operation = item.get(method);
+                JsonNode security = operation.has("security") ? operation.get("security") : DOC.get("security");
+                boolean bearer = security.valueStream().anyMatch(requirement -> requirement.has("bearerAuth"));
+                if (!security.isEmpty() && !bearer) {
+                    problems.add(method.toUpperCase() + " " + path + ": a security requirement other than bearerAuth");
+                }
+                String concrete = VARIABLE.matcher(path).replaceAll(m -> switch (m.group(1)) {
+                    case "role" -> path.startsWith("/v2/spaces") ? "developers" : "users";
+                    default -> UUID.randomUUID().toString();
+                });
+                String body = method.equals("get") || method.equals("delete") ? null : "{}";
+                Answer answer = sendWith(null, method.toUpperCase(), concrete, body, "application/json");
+                boolean refused = answer.status() == 401 && answer.body().contains("\"CF-NotAuthenticated\"");
+                if (bearer) {
+                    secured++;
+                    if (!refused) {
+                        problems.add(method.toUpperCase() + " " + path + " declares bearerAuth but answered "
+                                + answer.status() + " " + answer.body() + " without a token");
+                    }
+                } else {
+                    open.add(method.toUpperCase() + " " + path);
+                    if (refused) {
+                        problems.add(method.toUpperCase() + " " + path + " declares no security but wants a token");
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(secured).isGreaterThan(30);
+        // Exactly what the gateway's security configuration lets through without a token: discovery and the issuer.
+        assertThat(open).containsExactlyInAnyOrder("GET /", "GET /v2/info", "GET /login", "GET /token_keys",
+                "POST /oauth/token", "DELETE /oauth/token/revoke/{jti}");
     }
 
     @Test

@@ -84,12 +84,16 @@ final class Load {
         return acceptedCount.get();
     }
 
-    /** Waits until at least {@code count} creates were accepted. */
-    void awaitAccepted(int count, Duration timeout) {
+    /** Waits until at least {@code count} creates were accepted; false when the time ran out first. */
+    boolean awaitAccepted(int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (acceptedCount.get() < count && System.nanoTime() < deadline) {
+        while (acceptedCount.get() < count) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
             Procs.sleep(Duration.ofMillis(20));
         }
+        return true;
     }
 
     /** Waits until every op is accepted or refused. */
@@ -126,29 +130,31 @@ final class Load {
 
     private void send(Op op) {
         op.attempts++;
+        long sent = System.nanoTime();
         if (op.firstSentNanos == 0) {
-            op.firstSentNanos = System.nanoTime();
+            op.firstSentNanos = sent;
         }
         client.sendAsync("POST", "/v2/service_instances?accepts_incomplete=true", op.body(spaceGuid))
                 .whenComplete((answer, error) -> {
                     inFlight.release();
                     if (error != null) {
-                        op.answers.add("no answer (" + rootName(error) + ")");
-                        count("no answer (" + rootName(error) + ")", String.valueOf(error));
+                        String key = "no answer (" + rootName(error) + ")";
+                        op.answers.add(new Op.Attempt(sent, System.nanoTime(), key));
+                        count(key, String.valueOf(error));
                         retryOrRefuse(op, "no answer: " + error);
                     } else {
-                        handle(op, answer);
+                        handle(op, answer, sent);
                     }
                 });
     }
 
-    private void handle(Op op, Http.Answer answer) {
+    private void handle(Op op, Http.Answer answer, long sent) {
         String key = answer.status() == 201 ? "201" : answer.status() + " " + (answer.errorCode() == null
                 ? "(no CF error envelope)" : answer.errorCode());
         boolean nameTakenOnRetry = answer.status() == 400 && "CF-ServiceInstanceNameTaken".equals(answer.errorCode())
                 && op.attempts > 1;
         count(nameTakenOnRetry ? RETRY_NAME_TAKEN : key, answer.toString());
-        op.answers.add(key);
+        op.answers.add(new Op.Attempt(sent, System.nanoTime(), key));
         if (answer.status() == 201) {
             op.guid = answer.json().at("/metadata/guid").asString();
             String state = answer.json().at("/entity/last_operation/state").asString();

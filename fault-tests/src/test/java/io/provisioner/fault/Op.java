@@ -1,5 +1,8 @@
 package io.provisioner.fault;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /** One create the suite asks for, and what became of it on the client's side. */
@@ -23,6 +26,8 @@ final class Op {
     final Map<String, Object> parameters;
     /** "succeeded", or "failed" for the sample broker's failing plan. */
     final String expectedState;
+    /** For an expected failure: the broker's failure text, which the operation's description must carry. */
+    final String failureText;
 
     volatile Acceptance acceptance = Acceptance.PENDING;
     volatile String guid;
@@ -30,17 +35,26 @@ final class Op {
     volatile int attempts;
     volatile long firstSentNanos;
     volatile long acceptedNanos;
-    /** Every answer this create got, in order (e.g. {@code 503 CF-ServiceUnavailable}, {@code 201}). */
-    final java.util.List<String> answers = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    /** Every answer this create got, in order. */
+    final List<Attempt> answers = Collections.synchronizedList(new ArrayList<>());
+
+    /** One attempt: when it was sent and answered ({@link System#nanoTime()}), and the answer's key. */
+    record Attempt(long sentNanos, long answeredNanos, String answer) {
+        @Override
+        public String toString() {
+            return answer;
+        }
+    }
 
     Op(int index, String name, String planGuid, String brokerPlanId, Map<String, Object> parameters,
-            String expectedState) {
+            String expectedState, String failureText) {
         this.index = index;
         this.name = name;
         this.planGuid = planGuid;
         this.brokerPlanId = brokerPlanId;
         this.parameters = parameters;
         this.expectedState = expectedState;
+        this.failureText = failureText;
     }
 
     boolean accepted() {

@@ -18,6 +18,11 @@ final class Verdict {
     int wrong;
     int unabsorbed;
     int absorbed;
+    /**
+     * Whether repeated identical provisions may happen at all: only where a process is killed (a worker that dies
+     * after its PUT but before its commit sends it again). Elsewhere every absorbed retry is a failure.
+     */
+    boolean absorbedRetriesAllowed;
     long tookSeconds;
     /** Facts worth printing (what was injected, when, client answers). */
     final List<String> notes = new ArrayList<>();
@@ -32,8 +37,8 @@ final class Verdict {
     }
 
     boolean passed() {
-        return neverAccepted == 0 && lost == 0 && stuck == 0 && wrong == 0 && unabsorbed == 0 && problems.isEmpty()
-                && requested > 0;
+        return neverAccepted == 0 && lost == 0 && stuck == 0 && wrong == 0 && unabsorbed == 0
+                && (absorbedRetriesAllowed || absorbed == 0) && problems.isEmpty() && requested > 0;
     }
 
     void example(String text) {
@@ -55,7 +60,8 @@ final class Verdict {
         }
         s.append(lost).append(" lost, ").append(stuck).append(" stuck, ").append(wrong).append(" wrong, ")
                 .append(unabsorbed).append(" unabsorbed duplicate provisions (").append(absorbed)
-                .append(" absorbed retries), took ").append(tookSeconds).append(" s — ")
+                .append(" absorbed retries").append(absorbedRetriesAllowed || absorbed == 0 ? "" : ", none allowed")
+                .append("), took ").append(tookSeconds).append(" s — ")
                 .append(passed() ? "PASSED" : "FAILED");
         return s.toString();
     }

@@ -16,6 +16,7 @@ class VerdictTest {
         v.requested = 1000;
         v.succeeded = 1000;
         v.absorbed = 12;
+        v.absorbedRetriesAllowed = true;
         v.tookSeconds = 95;
         assertThat(v.passed()).isTrue();
         assertThat(v.line()).isEqualTo("scenario 1 kill -9 worker: 1000 requested, 1000 succeeded, 0 lost, 0 stuck, "

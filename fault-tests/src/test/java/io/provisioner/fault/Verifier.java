@@ -63,17 +63,76 @@ final class Verifier {
         }
     }
 
+    /**
+     * How long, after every operation is final, a failed create's clean-up DELETE may still take to reach the
+     * broker: orphan mitigation may run after the operation already shows {@code failed}. Generous because the
+     * machine may be shared; a DELETE that never comes still fails the scenario.
+     */
+    static final Duration CLEANUP_WAIT = Duration.ofSeconds(120);
+
+    /** The broker's own answer about an instance (OSB fetch). */
+    @FunctionalInterface
+    interface Truth {
+        Http.Answer fetch(String instanceId) throws IOException;
+    }
+
     /** Fills the counts of {@code verdict} from the gateway's and the broker's view of every op. */
     static Map<String, GatewayClient.Instance> verify(Stack stack, List<Op> ops, Verdict verdict) throws IOException {
         Map<String, GatewayClient.Instance> all = stack.client.allInstances();
-        JsonNode requests = stack.broker.requests();
-        if (requests.size() >= 250_000) {
-            verdict.problems.add("the sample broker's request log is full (" + requests.size()
+        double cleaned = awaitCleanups(stack, ops, all, CLEANUP_WAIT);
+        if (cleaned > 0) {
+            verdict.notes.add(String.format("the last clean-up DELETE of a failed create reached the broker %.1f s "
+                    + "after every operation was final", cleaned));
+        } else if (cleaned < 0) {
+            verdict.notes.add("clean-up DELETEs of failed creates still missing after " + CLEANUP_WAIT.toSeconds() + " s");
+        }
+        BrokerLog log = stack.broker.log();
+        if (log.size() >= 250_000) {
+            verdict.problems.add("the sample broker's request log is full (" + log.size()
                     + " entries): duplicate counts may be incomplete");
         }
-        Map<String, List<BrokerTruth.Provision>> provisions = stack.broker.provisions(requests);
-        Map<String, Integer> deprovisions = stack.broker.deprovisions(requests);
+        classify(ops, all, log, stack.broker::fetch, verdict);
+        return all;
+    }
 
+    /**
+     * Waits until every accepted create the gateway shows as {@code failed} has had its DELETE at the broker. Returns
+     * the seconds it took (0 when nothing was missing), or -1 when some are still missing after {@code timeout}.
+     */
+    static double awaitCleanups(Stack stack, List<Op> ops, Map<String, GatewayClient.Instance> gateway,
+            Duration timeout) {
+        List<String> failed = ops.stream().filter(Op::accepted).map(o -> gateway.get(o.guid))
+                .filter(i -> i != null && "failed".equals(i.state())).map(GatewayClient.Instance::guid).toList();
+        if (failed.isEmpty()) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        boolean waited = false;
+        while (true) {
+            try {
+                BrokerLog log = stack.broker.log();
+                if (failed.stream().allMatch(log::deletedAfterProvision)) {
+                    return waited ? Procs.seconds(start) : 0;
+                }
+            } catch (IOException | RuntimeException e) {
+                // the broker may be busy; keep waiting
+            }
+            if (System.nanoTime() > deadline) {
+                return -1;
+            }
+            waited = true;
+            Procs.sleep(Duration.ofSeconds(1));
+        }
+    }
+
+    /**
+     * The classification itself, on a snapshot of the gateway's instances and the broker's request log: every op
+     * counted once as never accepted, lost, stuck, wrong, succeeded or failed as expected; repeated provisions
+     * counted as absorbed (same body) or unabsorbed (another body, or an instance that is none of ours).
+     */
+    static void classify(List<Op> ops, Map<String, GatewayClient.Instance> gateway, BrokerLog log, Truth truth,
+            Verdict verdict) throws IOException {
         verdict.requested = ops.size();
         Set<String> ours = new HashSet<>();
         for (Op op : ops) {
@@ -84,8 +143,8 @@ final class Verifier {
             }
             verdict.accepted++;
             ours.add(op.guid);
-            GatewayClient.Instance instance = all.get(op.guid);
-            List<BrokerTruth.Provision> puts = provisions.getOrDefault(op.guid, List.of());
+            GatewayClient.Instance instance = gateway.get(op.guid);
+            List<BrokerLog.Provision> puts = log.provisionsOf(op.guid);
             countDuplicates(op, puts, verdict);
             if (instance == null) {
                 verdict.lost++;
@@ -95,13 +154,13 @@ final class Verifier {
             }
             if ("in progress".equals(instance.state())) {
                 verdict.stuck++;
-                Http.Answer truth = stack.broker.fetch(op.guid);
+                Http.Answer answer = truth.fetch(op.guid);
                 verdict.example("stuck: " + op + " still '" + instance.type() + " in progress' (" + instance.description()
-                        + "); broker saw " + puts.size() + " provision(s) and " + (truth.status() == 200
-                        ? "has the instance provisioned" : "answers " + truth.status() + " for it"));
+                        + "); broker saw " + puts.size() + " provision(s) and " + (answer.status() == 200
+                        ? "has the instance provisioned" : "answers " + answer.status() + " for it"));
                 continue;
             }
-            String why = wrongness(stack, op, instance, puts.size(), deprovisions.getOrDefault(op.guid, 0));
+            String why = wrongness(op, instance, log, truth);
             if (why != null) {
                 verdict.wrong++;
                 verdict.example("wrong: " + op + ": " + why);
@@ -112,19 +171,18 @@ final class Verifier {
             }
         }
         // Provisions of instances the gateway never accepted for us (orphans): not absorbable.
-        for (Map.Entry<String, List<BrokerTruth.Provision>> e : provisions.entrySet()) {
-            if (!ours.contains(e.getKey())) {
-                verdict.unabsorbed += e.getValue().size();
-                verdict.example("orphan provision at the broker for " + e.getKey() + " ("
-                        + (all.containsKey(e.getKey()) ? "known to the gateway as " + all.get(e.getKey()).name()
+        for (String id : log.provisioned()) {
+            if (!ours.contains(id)) {
+                verdict.unabsorbed += log.provisionsOf(id).size();
+                verdict.example("orphan provision at the broker for " + id + " ("
+                        + (gateway.containsKey(id) ? "known to the gateway as " + gateway.get(id).name()
                         : "unknown to the gateway") + ")");
             }
         }
-        return all;
     }
 
     /** Extra PUTs with the same body are absorbed by OSB idempotency; a different body would be a 409 conflict. */
-    private static void countDuplicates(Op op, List<BrokerTruth.Provision> puts, Verdict verdict) {
+    private static void countDuplicates(Op op, List<BrokerLog.Provision> puts, Verdict verdict) {
         if (puts.size() <= 1) {
             return;
         }
@@ -132,6 +190,10 @@ final class Verifier {
         for (int i = 1; i < puts.size(); i++) {
             if (Objects.equals(first, identity(puts.get(i).body()))) {
                 verdict.absorbed++;
+                if (!verdict.absorbedRetriesAllowed && verdict.absorbed <= 3) {
+                    verdict.example("repeated provision of " + op + " where no process was killed (" + puts.size()
+                            + " PUTs)");
+                }
             } else {
                 verdict.unabsorbed++;
                 verdict.example("unabsorbed duplicate provision of " + op + ": first body " + puts.get(0).body()
@@ -149,9 +211,17 @@ final class Verifier {
         return node;
     }
 
-    /** Null when the instance is in the expected final state at the gateway and at the broker; else why not. */
-    private static String wrongness(Stack stack, Op op, GatewayClient.Instance instance, int puts, int deletes)
+    /**
+     * Null when the instance is in the expected final state at the gateway and at the broker, and the broker saw
+     * what that state requires; else why not. A create that ended {@code failed} must have reached the broker, carry
+     * the broker's failure text, and have been deleted at the broker afterwards (OSB: a platform deprovisions after
+     * an asynchronous provision failed). One that ended {@code succeeded} must never have been deleted: nothing in
+     * the suite asks for a delete.
+     */
+    private static String wrongness(Op op, GatewayClient.Instance instance, BrokerLog log, Truth truth)
             throws IOException {
+        int puts = log.provisionsOf(op.guid).size();
+        int deletes = log.deletesOf(op.guid).size();
         if (!"create".equals(instance.type())) {
             return "last operation is '" + instance.type() + "', expected 'create'";
         }
@@ -159,20 +229,37 @@ final class Verifier {
             return "gateway says '" + instance.state() + "' (" + instance.description() + "), expected '"
                     + op.expectedState + "'; broker saw " + puts + " provision(s), " + deletes + " deprovision(s)";
         }
-        Http.Answer truth = stack.broker.fetch(op.guid);
+        if (puts == 0) {
+            return "gateway says '" + instance.state() + "' (" + instance.description()
+                    + "), but the broker never received a provision";
+        }
         if ("succeeded".equals(op.expectedState)) {
-            if (truth.status() != 200 || truth.json() == null) {
-                return "gateway says succeeded, but the broker answers " + truth + " (" + puts + " provision(s), "
-                        + deletes + " deprovision(s))";
+            if (deletes > 0) {
+                return "the create succeeded, yet the broker received " + deletes + " DELETE(s) nobody asked for";
             }
-            if (!op.brokerPlanId.equals(truth.json().path("plan_id").asString())) {
-                return "broker has plan " + truth.json().path("plan_id").asString() + ", expected " + op.brokerPlanId;
+            Http.Answer answer = truth.fetch(op.guid);
+            if (answer.status() != 200 || answer.json() == null) {
+                return "gateway says succeeded, but the broker answers " + answer + " (" + puts + " provision(s))";
+            }
+            if (!op.brokerPlanId.equals(answer.json().path("plan_id").asString())) {
+                return "broker has plan " + answer.json().path("plan_id").asString() + ", expected " + op.brokerPlanId;
             }
             JsonNode expected = Http.JSON.valueToTree(op.parameters);
-            if (!expected.equals(truth.json().path("parameters"))) {
-                return "broker has parameters " + truth.json().path("parameters") + ", expected " + expected;
+            if (!expected.equals(answer.json().path("parameters"))) {
+                return "broker has parameters " + answer.json().path("parameters") + ", expected " + expected;
             }
-        } else if (truth.status() == 200) {
+            return null;
+        }
+        if (op.failureText != null && (instance.description() == null
+                || !instance.description().contains(op.failureText))) {
+            return "failed, but the description '" + instance.description() + "' does not carry the broker's '"
+                    + op.failureText + "'";
+        }
+        if (!log.deletedAfterProvision(op.guid)) {
+            return "failed at the broker, but no DELETE followed its provision (orphan mitigation after an "
+                    + "asynchronous failure); broker saw " + puts + " provision(s), " + deletes + " deprovision(s)";
+        }
+        if (truth.fetch(op.guid).status() == 200) {
             return "gateway says failed, but the broker has the instance provisioned";
         }
         return null;

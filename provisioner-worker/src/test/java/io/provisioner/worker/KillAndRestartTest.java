@@ -65,6 +65,14 @@ class KillAndRestartTest extends WorkerIntegrationTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> polls(creates) >= 100);
             first.kill();
             long finishedAtKill = creates.stream().filter(this::finished).count();
+            Map<String, List<JsonNode>> atKill = requestsByInstance();
+            long reachedAtKill = creates.stream().filter(c -> atKill.containsKey(c.instanceGuid())).count();
+            // The kill must cut operations mid-way, or the restart proves nothing: most still running, and many of
+            // those already at the broker (being polled), not merely waiting on the topic.
+            assertThat(OPERATIONS - finishedAtKill).as("operations in flight at the kill").isGreaterThanOrEqualTo(
+                    OPERATIONS / 2);
+            assertThat(reachedAtKill - finishedAtKill).as("operations being polled at the kill").isGreaterThanOrEqualTo(
+                    OPERATIONS / 4);
 
             second = ChildWorker.start("second", kafka.getBrokersAsString());
             await().atMost(Duration.ofSeconds(90)).until(() -> creates.stream().allMatch(this::finished));
@@ -88,8 +96,9 @@ class KillAndRestartTest extends WorkerIntegrationTest {
             // No chain is left polling: the count of requests stays put once everything is done.
             long settled = polls(creates);
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> polls(creates) == settled);
-            System.out.printf("kill -9 with %d of %d operations finished; %d PUTs sent twice (redelivered, "
-                    + "idempotent at the broker)%n", finishedAtKill, OPERATIONS, putTwice);
+            System.out.printf("kill -9 with %d of %d operations in flight (%d of them at the broker); %d PUTs sent "
+                    + "twice (redelivered, idempotent at the broker)%n", OPERATIONS - finishedAtKill, OPERATIONS,
+                    reachedAtKill - finishedAtKill, putTwice);
 
             // SIGTERM while twenty more are in flight: a bounded stop, and nothing lost.
             List<ProvisioningRequested> more = IntStream.range(0, 20).mapToObj(i -> sampleRequest(OperationType.CREATE,

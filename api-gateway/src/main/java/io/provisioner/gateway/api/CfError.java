@@ -46,6 +46,8 @@ public enum CfError {
     SERVICE_BROKER_NOT_FOUND(270004, "CF-ServiceBrokerNotFound", HttpStatus.NOT_FOUND),
     SERVICE_BROKER_NOT_REMOVABLE(270010, "CF-ServiceBrokerNotRemovable", HttpStatus.BAD_REQUEST),
     SERVICE_BROKER_URL_INVALID(270011, "CF-ServiceBrokerUrlInvalid", HttpStatus.BAD_REQUEST),
+    SERVICE_BROKER_URL_BASIC_AUTH_NOT_SUPPORTED(270016, "CF-ServiceBrokerUrlBasicAuthNotSupported",
+            HttpStatus.BAD_REQUEST),
     SERVICE_BROKER_CATALOG_INVALID(270012, "CF-ServiceBrokerCatalogInvalid", HttpStatus.BAD_GATEWAY),
     SERVICE_BROKER_REQUEST_REJECTED(270020, "CF-ServiceBrokerRequestRejected", HttpStatus.BAD_GATEWAY),
     SERVICE_BROKER_UNREACHABLE(10001, "CF-ServiceBrokerApiUnreachable", HttpStatus.BAD_GATEWAY),

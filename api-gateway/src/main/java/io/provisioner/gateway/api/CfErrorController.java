@@ -22,7 +22,8 @@ class CfErrorController implements ErrorController {
         return switch (code) {
             case 404, 405 -> CfErrorAdvice.answer(CfError.NOT_FOUND, "Unknown request");
             case 413 -> CfErrorAdvice.answer(CfError.REQUEST_TOO_LARGE, "The request body is too large");
-            case 400 -> CfErrorAdvice.answer(CfError.MESSAGE_PARSE_ERROR, "Request invalid due to parse error");
+            // A request refused before any controller read a body (e.g. the firewall's rejected URL): no parse error.
+            case 400 -> CfErrorAdvice.answer(CfError.INVALID_REQUEST, "The request is invalid");
             case 503 -> CfErrorAdvice.answer(CfError.SERVICE_UNAVAILABLE, "The service is temporarily unavailable");
             default -> CfErrorAdvice.answer(CfError.UNKNOWN_ERROR, "An unknown error occurred.");
         };

@@ -164,7 +164,7 @@ class ServiceBrokerController {
                 throw CfError.SERVICE_BROKER_URL_INVALID.exception(url + " is not a valid URL");
             }
             if (uri.getUserInfo() != null) {
-                throw CfError.SERVICE_BROKER_URL_INVALID.exception(
+                throw CfError.SERVICE_BROKER_URL_BASIC_AUTH_NOT_SUPPORTED.exception(
                         "User name and password fields in the broker URI are not supported");
             }
         } catch (URISyntaxException e) {
