@@ -77,6 +77,10 @@ final class StackClient {
                 builder.header("Authorization", "bearer " + token());
             } else if (authorization != null) {
                 builder.header("Authorization", authorization);
+            } else if (url.contains("/admin/")) {
+                // the sample broker's admin endpoints take its own basic-auth credentials
+                builder.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        (LocalStack.SAMPLE_BROKER_USERNAME + ":" + LocalStack.SAMPLE_BROKER_PASSWORD).getBytes()));
             }
             HttpRequest request = builder
                     .header("Content-Type", "application/json")

@@ -279,7 +279,7 @@ public abstract class WorkerIntegrationTest {
     private static String sampleBrokerAdmin(String method, String path, String body) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(sampleBrokerUrl() + path))
-                    .header("Content-Type", "application/json")
+                    .header("Content-Type", "application/json").header("Authorization", sampleBrokerAuthorization())
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(body))
                     .build(), HttpResponse.BodyHandlers.ofString());

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 /** The modes that reproduce what goes wrong with real brokers, one test per mode. */
 class ModesTest extends RunningBroker {
 
+    private static final Map<String, String> ADMIN = Map.of("Authorization", BrokerClient.basic("broker", "broker-secret"));
+
     private final String id = UUID.randomUUID().toString();
 
     private static Map<String, Object> override(Map<String, Object> modes) {
@@ -153,12 +155,12 @@ class ModesTest extends RunningBroker {
         assertThat(broker.provision(other, SYNC_PLAN, null).status()).isEqualTo(201);
 
         BrokerClient.Reply switched = broker.send("PUT", "/admin/outage", Map.of("status", 503,
-                "methods", List.of("delete"), "instance_ids", List.of(id)), Map.of());
+                "methods", List.of("delete"), "instance_ids", List.of(id)), ADMIN);
         BrokerClient.Reply broken = broker.deprovision(id, SYNC_PLAN);
         BrokerClient.Reply untouched = broker.deprovision(other, SYNC_PLAN);
-        boolean existsWhileBroken = broker.send("GET", "/admin/instances/" + id, null, Map.of()).body()
+        boolean existsWhileBroken = broker.send("GET", "/admin/instances/" + id, null, ADMIN).body()
                 .get("exists").asBoolean();
-        BrokerClient.Reply healed = broker.send("DELETE", "/admin/outage?instance_id=" + id, null, Map.of());
+        BrokerClient.Reply healed = broker.send("DELETE", "/admin/outage?instance_id=" + id, null, ADMIN);
         BrokerClient.Reply deleted = broker.deprovision(id, SYNC_PLAN);
 
         assertThat(switched.status()).isEqualTo(200);
@@ -168,18 +170,18 @@ class ModesTest extends RunningBroker {
         assertThat(existsWhileBroken).isTrue();
         assertThat(healed.status()).isEqualTo(204);
         assertThat(deleted.status()).isEqualTo(200);
-        assertThat(broker.send("GET", "/admin/instances/" + id, null, Map.of()).body().get("exists").asBoolean())
+        assertThat(broker.send("GET", "/admin/instances/" + id, null, ADMIN).body().get("exists").asBoolean())
                 .isFalse();
     }
 
     @Test
     void anOutageWithoutDetailsBreaksEveryInstanceRequestButNotTheCatalog() {
-        broker.send("PUT", "/admin/outage", null, Map.of());
+        broker.send("PUT", "/admin/outage", null, ADMIN);
         try {
             assertThat(broker.provision(id, SYNC_PLAN, null).status()).isEqualTo(500);
             assertThat(broker.osb("GET", "/v2/catalog", null).status()).isEqualTo(200);
         } finally {
-            broker.send("DELETE", "/admin/outage", null, Map.of());
+            broker.send("DELETE", "/admin/outage", null, ADMIN);
         }
         assertThat(broker.provision(id, SYNC_PLAN, null).status()).isEqualTo(201);
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +43,7 @@ class OutboxWriterSizeTest {
 
     private static EventEnvelope<ProvisioningRequested> event(String parameter) {
         ProvisioningRequested request = new ProvisioningRequested("op", OperationType.CREATE, "guid", "name", "svc",
-                "plan", null, "org", "org", "space", "space", Map.of("p", parameter), null,
+                "plan", null, "org", "org", "space", "space", parameter, null,
                 new BrokerEndpoint("b", "b", "http://b", "u", "sealed"), null, "user", Instant.now());
         return EventEnvelope.of(EventTypes.PROVISIONING_REQUESTED, "/test", Instant.now(), "guid", request);
     }

@@ -58,7 +58,7 @@ class DeadLetterTest extends WorkerIntegrationTest {
         ProvisioningRequested sealedElsewhere = new ProvisioningRequested(request.operationId(), request.operationType(),
                 instance, request.instanceName(), request.serviceId(), request.planId(), request.previousPlanId(),
                 request.organizationGuid(), request.organizationName(), request.spaceGuid(), request.spaceName(),
-                request.parameters(), request.maintenanceInfo(), foreign, request.maximumPollingDurationSeconds(),
+                request.sealedParameters(), request.maintenanceInfo(), foreign, request.maximumPollingDurationSeconds(),
                 request.originatingUserId(), request.requestedAt());
         Instant now = Instant.now();
         String poll = Topics.pollTopic(Duration.ofSeconds(1));
