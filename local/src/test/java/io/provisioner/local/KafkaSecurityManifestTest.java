@@ -84,12 +84,16 @@ class KafkaSecurityManifestTest {
         gateway.put("topic:" + Topics.STATUS + Topics.DEAD_LETTER_SUFFIX, Set.of("Write", "Read", "Describe"));
         deadLetters.forEach(topic -> gateway.put("topic:" + topic, Set.of("Read", "Describe")));
         gateway.put("group:provisioner-gateway", Set.of("Read"));
+        gateway.put("topic:" + Topics.ORPHAN_MITIGATIONS, Set.of("Read", "Describe"));
+        gateway.put("topic:" + Topics.ORPHAN_MITIGATIONS + Topics.DEAD_LETTER_SUFFIX, Set.of("Write", "Read", "Describe"));
+        gateway.put("group:provisioner-gateway-orphan-mitigations", Set.of("Read"));
         gateway.put("group:dead-letter-reader", Set.of("Read"));
         gateway.put("group:dead-letter-replay", Set.of("Read"));
 
         Map<String, Set<String>> worker = new TreeMap<>();
         worker.put("topic:" + Topics.REQUESTS, Set.of("Read", "Describe"));
         worker.put("topic:" + Topics.STATUS, Set.of("Write", "Describe"));
+        worker.put("topic:" + Topics.ORPHAN_MITIGATIONS, Set.of("Write", "Describe"));
         Topics.pollTopics().forEach(topic -> worker.put("topic:" + topic, Set.of("Read", "Write", "Describe")));
         worker.put("topic:" + ProgressTable.TOPIC, Set.of("Read", "Write", "Describe"));
         deadLetters.forEach(topic -> worker.put("topic:" + topic, Set.of("Write", "Describe")));

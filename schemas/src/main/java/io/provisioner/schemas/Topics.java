@@ -52,6 +52,7 @@ public final class Topics {
         sources.add(STATUS);
         sources.addAll(pollTopics());
         sources.add(PROGRESS);
+        sources.add(ORPHAN_MITIGATIONS);
         return sources.stream().map(source -> source + DEAD_LETTER_SUFFIX).toList();
     }
 

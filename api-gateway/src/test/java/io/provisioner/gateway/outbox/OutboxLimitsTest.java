@@ -69,7 +69,7 @@ class OutboxLimitsTest extends GatewayTestBase {
         ConsumerRecord<String, byte[]> event = awaitRecord(Topics.REQUESTS, guid);
         assertThat(event.value().length).as("larger than Kafka's default limit of 1 MiB")
                 .isGreaterThan(MAX_BODY).isLessThanOrEqualTo(RecordLimits.MAX_EVENT_BYTES);
-        assertThat(CODEC.readRequested(event.value()).data().sealedParameters()).startsWith("v1:").doesNotContain("1E2");
+        assertThat(CODEC.readRequested(event.value()).data().sealedParameters()).startsWith("v1:");
     }
 
     @Test
