@@ -364,4 +364,20 @@ public abstract class WorkerIntegrationTest {
             assertThat(headers.has("x-broker-api-originating-identity")).isFalse();
         }
     }
+
+    /**
+     * The request of {@code request(type, instance)} with its broker password sealed under another key: every
+     * step that carries it fails when it opens the password, before any broker call.
+     */
+    protected ProvisioningRequested requestSealedWithAnotherKey(OperationType type, String instance) {
+        ProvisioningRequested request = request(type, instance);
+        BrokerEndpoint foreign = new BrokerEndpoint(request.broker().guid(), request.broker().name(),
+                request.broker().url(), request.broker().username(),
+                new SecretSealer("ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=").seal(BROKER_PASSWORD));
+        return new ProvisioningRequested(request.operationId(), request.operationType(), instance,
+                request.instanceName(), request.serviceId(), request.planId(), request.previousPlanId(),
+                request.organizationGuid(), request.organizationName(), request.spaceGuid(), request.spaceName(),
+                request.sealedParameters(), request.maintenanceInfo(), foreign, request.maximumPollingDurationSeconds(),
+                request.originatingUserId(), request.requestedAt());
+    }
 }

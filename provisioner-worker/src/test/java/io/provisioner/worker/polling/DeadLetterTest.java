@@ -13,13 +13,11 @@ import java.util.ArrayList;
 import java.time.Instant;
 import java.util.List;
 
-import io.provisioner.schemas.BrokerEndpoint;
 import io.provisioner.schemas.EventEnvelope;
 import io.provisioner.schemas.EventTypes;
 import io.provisioner.schemas.OperationType;
 import io.provisioner.schemas.PollScheduled;
 import io.provisioner.schemas.ProvisioningRequested;
-import io.provisioner.schemas.SecretSealer;
 import io.provisioner.schemas.Topics;
 import io.provisioner.worker.WorkerIntegrationTest;
 import io.provisioner.worker.progress.ProgressTable;
@@ -51,15 +49,7 @@ class DeadLetterTest extends WorkerIntegrationTest {
                 .withBody("{\"state\":\"in progress\"}")));
         // A poll whose broker password was sealed with another key: every try of the step fails. (Broker text
         // is bounded, so an oversized description can no longer make the step fail.)
-        ProvisioningRequested request = request(OperationType.CREATE, instance);
-        BrokerEndpoint foreign = new BrokerEndpoint(request.broker().guid(), request.broker().name(),
-                request.broker().url(), request.broker().username(),
-                new SecretSealer("ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=").seal(BROKER_PASSWORD));
-        ProvisioningRequested sealedElsewhere = new ProvisioningRequested(request.operationId(), request.operationType(),
-                instance, request.instanceName(), request.serviceId(), request.planId(), request.previousPlanId(),
-                request.organizationGuid(), request.organizationName(), request.spaceGuid(), request.spaceName(),
-                request.sealedParameters(), request.maintenanceInfo(), foreign, request.maximumPollingDurationSeconds(),
-                request.originatingUserId(), request.requestedAt());
+        ProvisioningRequested sealedElsewhere = requestSealedWithAnotherKey(OperationType.CREATE, instance);
         Instant now = Instant.now();
         String poll = Topics.pollTopic(Duration.ofSeconds(1));
         sendTo(poll, instance, codec.write(EventEnvelope.of(EventTypes.POLL_SCHEDULED, "/test", now, instance,

@@ -22,7 +22,6 @@ import java.util.UUID;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.provisioner.schemas.BrokerEndpoint;
 import io.provisioner.schemas.EventEnvelope;
 import io.provisioner.schemas.EventTypes;
 import io.provisioner.schemas.OperationState;
@@ -30,7 +29,6 @@ import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.OperationType;
 import io.provisioner.schemas.PollScheduled;
 import io.provisioner.schemas.ProvisioningRequested;
-import io.provisioner.schemas.SecretSealer;
 import io.provisioner.schemas.Topics;
 import io.provisioner.worker.WorkerIntegrationTest;
 import io.provisioner.worker.messaging.KafkaSettings;
@@ -231,16 +229,7 @@ class PollingFlowTest extends WorkerIntegrationTest {
                 .withBody("{\"state\":\"succeeded\"}")));
         Instant now = Instant.now();
 
-        ProvisioningRequested request = request(OperationType.CREATE, failing);
-        BrokerEndpoint foreign = new BrokerEndpoint(request.broker().guid(), request.broker().name(),
-                request.broker().url(), request.broker().username(),
-                new SecretSealer("ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=").seal(BROKER_PASSWORD));
-        ProvisioningRequested sealedElsewhere = new ProvisioningRequested(request.operationId(), request.operationType(),
-                failing, request.instanceName(), request.serviceId(), request.planId(), request.previousPlanId(),
-                request.organizationGuid(), request.organizationName(), request.spaceGuid(), request.spaceName(),
-                request.sealedParameters(), request.maintenanceInfo(), foreign, request.maximumPollingDurationSeconds(),
-                request.originatingUserId(), request.requestedAt());
-        sendTo(ONE_SECOND_TIER, failing, pollRecord(sealedElsewhere, now, now));
+        sendTo(ONE_SECOND_TIER, failing, pollRecord(requestSealedWithAnotherKey(OperationType.CREATE, failing), now, now));
         sendTo(ONE_SECOND_TIER, hopping, pollRecord(request(OperationType.CREATE, hopping), now, now.plusMillis(2_500)));
         sendTo(ONE_SECOND_TIER, unreadable, "not a scheduled step".getBytes(StandardCharsets.UTF_8));
 
