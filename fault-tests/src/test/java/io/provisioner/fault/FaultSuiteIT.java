@@ -287,20 +287,25 @@ class FaultSuiteIT {
                         v.notes.add("kill " + kill + ": skipped, every operation was already final");
                         continue;
                     }
-                    // A late in-progress poll (sequence 10 or more) is best. When the operations left are past the broker's
-                    // 20 s (the last kill), their polls only find them finished: the moment is then a final poll outcome,
-                    // handled but uncommitted, so the next worker re-runs a step whose operation is already over.
-                    String moment = killAtPollOutcome(kafka, stack.worker, 10, false, LATE_POLL_WAIT);
+                    // The moment is a poll outcome just published: a late "in progress" (sequence 10 or more), or a final one
+                    // (sequence 3 or more) when the operations left are past the broker's 20 s and their polls only find
+                    // them finished. Either way its batch is handled but not committed, so the next worker re-runs a step
+                    // whose answer has changed or whose operation is over. One watch, from now on, for both: operations
+                    // left after a restart may all finish within seconds, and a watch that began later would miss them.
+                    String moment = killAtPollOutcome(kafka, stack.worker, POLL_OUTCOME_WAIT);
                     if (moment == null) {
-                        moment = killAtPollOutcome(kafka, stack.worker, 3, true, ANY_POLL_WAIT);
-                    }
-                    if (moment == null) {
+                        long leftNow = inProgress(stack, ops);
+                        if (leftNow == 0) {
+                            // They finished between the count above and the watch: nothing left to interrupt.
+                            v.notes.add("kill " + kill + ": skipped, every operation became final before a poll outcome "
+                                    + "was seen");
+                            continue;
+                        }
                         stack.worker.kill9();
-                        long waited = LATE_POLL_WAIT.plus(ANY_POLL_WAIT).toSeconds();
-                        moment = "(no poll outcome seen for " + waited + " s)";
+                        moment = "(no poll outcome seen for " + POLL_OUTCOME_WAIT.toSeconds() + " s)";
                         v.problems.add("precondition of kill " + kill + ": no poll outcome appeared on "
-                                + Topics.STATUS + " within " + waited + " s; the worker was killed anyway, at no chosen "
-                                + "moment");
+                                + Topics.STATUS + " within " + POLL_OUTCOME_WAIT.toSeconds() + " s while " + leftNow
+                                + " operations were in progress; the worker was killed anyway, at no chosen moment");
                     }
                     long polling = reachedNow - (n - stillInProgress);
                     mostPolled = Math.max(mostPolled, polling);
@@ -321,22 +326,19 @@ class FaultSuiteIT {
         });
     }
 
-    /** How long a kill waits for a late in-progress poll outcome. */
-    private static final Duration LATE_POLL_WAIT = Duration.ofSeconds(30);
     /**
-     * How long it then waits for any poll outcome: operations some 30 s old are polled every 120 s at most
+     * How long a kill waits for a poll outcome: operations some 30 s old are polled every 120 s at most
      * ({@code provisioning.polls.120s}), plus room for a loaded machine.
      */
-    private static final Duration ANY_POLL_WAIT = Duration.ofSeconds(150);
+    private static final Duration POLL_OUTCOME_WAIT = Duration.ofSeconds(180);
 
     /**
-     * Kills {@code worker} the moment one of its poll outcomes ({@code in progress}, or with {@code finalToo} also
-     * {@code succeeded} or {@code failed}, with a sequence of at least {@code minSequence}) appears on
-     * {@code provisioning.status}: the batch that poll belongs to is then handled but not committed. Returns how the
-     * moment was chosen, or null (and kills nothing) when none appeared within {@code timeout}.
+     * Kills {@code worker} the moment one of its poll outcomes appears on {@code provisioning.status}: an
+     * {@code in progress} with a sequence of at least 10, or a {@code succeeded} or {@code failed} with a sequence of
+     * at least 3 (a poll's, not the provision's answer). The batch that poll belongs to is then handled but not
+     * committed. Returns how the moment was chosen, or null (and kills nothing) when none appeared within {@code timeout}.
      */
-    private static String killAtPollOutcome(KafkaTools kafka, ManagedProcess worker, long minSequence,
-            boolean finalToo, Duration timeout) {
+    private static String killAtPollOutcome(KafkaTools kafka, ManagedProcess worker, Duration timeout) {
         try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer =
                 kafka.consumer("fault-killer-" + java.util.UUID.randomUUID())) {
             List<TopicPartition> parts = kafka.partitionsOf(Topics.STATUS);
@@ -353,8 +355,9 @@ class FaultSuiteIT {
                         var data = Http.JSON.readTree(r.value()).path("data");
                         long sequence = data.path("sequence").asLong(0);
                         String state = data.path("state").asString("");
-                        if ((state.equals("in progress") || finalToo && (state.equals("succeeded")
-                                || state.equals("failed"))) && sequence >= minSequence) {
+                        boolean lateInProgress = state.equals("in progress") && sequence >= 10;
+                        boolean polledFinal = (state.equals("succeeded") || state.equals("failed")) && sequence >= 3;
+                        if (lateInProgress || polledFinal) {
                             worker.kill9();
                             return "as a poll outcome ('" + state + "', sequence " + sequence + ") had just been published";
                         }
