@@ -1,6 +1,7 @@
 package io.provisioner.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,9 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.provisioner.gateway.status.DatabaseOutage;
 import io.provisioner.gateway.uaa.TokenIssuerSettings;
 import io.provisioner.gateway.uaa.TokenMint;
 
@@ -44,6 +48,25 @@ class DatabaseDownTest {
     TokenMint mint;
     @Autowired
     TokenIssuerSettings issuer;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    TransactionTemplate transactions;
+
+    /**
+     * What the status listener meets while the database is away (a real unreachable PostgreSQL here) is told
+     * apart as an outage, so its record waits for the database instead of being dead-lettered.
+     */
+    @Test
+    void whatAListenerMeetsWhileTheDatabaseIsAwayIsAnOutage() {
+        Throwable noConnection = catchThrowable(() -> jdbc.queryForObject("select 1", Integer.class));
+        Throwable noTransaction = catchThrowable(() -> transactions.executeWithoutResult(status -> { }));
+
+        assertThat(noConnection).isNotNull();
+        assertThat(DatabaseOutage.causes(noConnection)).as(noConnection.toString()).isTrue();
+        assertThat(noTransaction).isNotNull();
+        assertThat(DatabaseOutage.causes(noTransaction)).as(noTransaction.toString()).isTrue();
+    }
 
     @Test
     void theApiAnswers503InTheEnvelopeWithinSeconds() throws Exception {

@@ -23,6 +23,11 @@ final class Verdict {
      * after its PUT but before its commit sends it again). Elsewhere every absorbed retry is a failure.
      */
     boolean absorbedRetriesAllowed;
+    /**
+     * Whether records may end on a dead-letter topic: only where poison is injected. Elsewhere a dead letter is a
+     * change parked instead of applied (a status event given up on while the database was away, say).
+     */
+    boolean deadLettersAllowed;
     long tookSeconds;
     /** Facts worth printing (what was injected, when, client answers). */
     final List<String> notes = new ArrayList<>();
