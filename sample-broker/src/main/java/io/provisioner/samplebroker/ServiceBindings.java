@@ -102,34 +102,35 @@ class ServiceBindings {
 
     /** Unbinding never fails unless told to (the {@code deprovision} override), as deprovisioning. */
     BrokerAnswer unbind(String instanceId, String bindingId, boolean acceptsIncomplete) {
-        Behaviour[] used = new Behaviour[1];
-        BrokerAnswer answer = store.locked(bindingId, () -> {
+        ServiceInstances.Decided decided = store.locked(bindingId, () -> {
             Instant now = clock.instant();
             Binding existing = current(bindingId, now);
             if (existing == null || !existing.instanceId().equals(instanceId)) {
                 throw BrokerException.emptyBody(HttpStatus.GONE);
             }
             Behaviour behaviour = behaviourOf(existing).forDeprovision();
-            used[0] = behaviour;
             if (behaviour.failStatus() != null && behaviour.failsCall(counts.next(bindingId, "unbind"))) {
-                return null;
+                return ServiceInstances.Decided.failing(behaviour);
             }
             Operation last = existing.operation();
             if (last.kind() == Kind.UNBIND) {
-                return answer(HttpStatus.ACCEPTED, new BindingBody(null, last.id(), null));
+                return decided(answer(HttpStatus.ACCEPTED, new BindingBody(null, last.id(), null)), behaviour);
             }
             if (!behaviour.mode().async()) {
                 store.put(existing.with(new Operation("unbind", Kind.UNBIND, now, 0, null, null)));
-                return BrokerAnswer.of(HttpStatus.OK);
+                return decided(BrokerAnswer.of(HttpStatus.OK), behaviour);
             }
             ServiceInstances.checkAsyncAllowed(behaviour, acceptsIncomplete);
             Operation operation = new Operation(behaviour.operationId("unbind"), Kind.UNBIND, now, behaviour.delayMs(),
                     null, null);
             store.put(existing.with(operation)); // replaces a bind still in progress: that stops it
-            return answer(HttpStatus.ACCEPTED, new BindingBody(null, operation.id(), null));
+            return decided(answer(HttpStatus.ACCEPTED, new BindingBody(null, operation.id(), null)), behaviour);
         });
-        Behaviour behaviour = used[0];
-        return behaviour.deliver(answer, answer == null ? behaviour.requestFailure() : null, clock);
+        return decided.behaviour().deliver(decided.answer(), decided.failure(), clock);
+    }
+
+    private static ServiceInstances.Decided decided(BrokerAnswer answer, Behaviour behaviour) {
+        return new ServiceInstances.Decided(answer, null, behaviour);
     }
 
     /** The binding's last operation; a {@code poll_script} answers the first polls instead. */

@@ -40,7 +40,7 @@ class ServiceInstances {
      * What a locked step decided: an answer or a configured failure, and the behaviour that shapes how
      * it is sent. Sending (and being slow about it) happens outside the instance's lock.
      */
-    private record Decided(BrokerAnswer answer, BrokerException failure, Behaviour behaviour) {
+    record Decided(BrokerAnswer answer, BrokerException failure, Behaviour behaviour) {
 
         static Decided failing(Behaviour behaviour) {
             return new Decided(null, behaviour.requestFailure(), behaviour);
