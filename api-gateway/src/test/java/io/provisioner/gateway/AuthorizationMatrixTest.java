@@ -46,6 +46,7 @@ class AuthorizationMatrixTest extends GatewayTestBase {
     private String instance;
     private String broker;
     private String plan;
+    private String key;
     /** Whose roles the role endpoints change: no caller of the matrix, so no case changes another's outcome. */
     private final String roleTarget = UUID.randomUUID().toString();
 
@@ -95,6 +96,13 @@ class AuthorizationMatrixTest extends GatewayTestBase {
         plan = planGuid(CatalogBroker.SYNC_PLAN_ID);
         instance = send("POST", "/v2/service_instances?accepts_incomplete=true", json(Map.of("name", "authz-"
                 + UUID.randomUUID(), "space_guid", space, "service_plan_guid", plan))).json().at("/metadata/guid").asString();
+        // A key of the instance, as a finished bind leaves it (the instance's create stays in progress here).
+        key = UUID.randomUUID().toString();
+        jdbc.sql("""
+                INSERT INTO service_keys (guid, name, service_instance_guid, operation_id, operation_type,
+                  operation_state, operation_description, operation_sequence, operation_created_at, created_at)
+                VALUES (?, 'authz-key', ?, ?, 'create', 'succeeded', '', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)""")
+                .params(key, instance, UUID.randomUUID().toString()).update();
         broker = get("/v2/service_brokers?q=name:test-broker").json().at("/resources/0/metadata/guid").asString();
         assertThat(send("PUT", "/v2/spaces/" + space + "/developers/" + userId("developer"), null).status()).isEqualTo(201);
         assertThat(send("PUT", "/v2/spaces/" + space + "/auditors/" + userId("auditor"), null).status()).isEqualTo(201);
@@ -122,6 +130,8 @@ class AuthorizationMatrixTest extends GatewayTestBase {
                 new Endpoint("GET", i + "/shared_from", null, Needs.READ_SPACE).answering(204, null),
                 new Endpoint("GET", i + "/service_keys", null, Needs.READ_SPACE),
                 new Endpoint("GET", i + "/routes", null, Needs.READ_SPACE),
+                new Endpoint("GET", "/v2/service_keys", null, Needs.READ_ANY),
+                new Endpoint("GET", "/v2/service_keys/" + key, null, Needs.READ_SPACE),
                 new Endpoint("GET", "/v2/service_plans/" + plan + "/service_instances", null, Needs.READ_ANY),
                 new Endpoint("GET", "/v2/services/" + service, null, Needs.READ_ANY),
                 new Endpoint("GET", "/v2/services/" + service + "/service_plans", null, Needs.READ_ANY),
@@ -140,6 +150,11 @@ class AuthorizationMatrixTest extends GatewayTestBase {
                 new Endpoint("PUT", i + "?accepts_incomplete=true", json(Map.of("name", "")), Needs.WRITE_SPACE)
                         .answering(409, "CF-AsyncServiceInstanceOperationInProgress"),
                 new Endpoint("DELETE", i, null, Needs.WRITE_SPACE).answering(400, "CF-AsyncRequired"),
+                new Endpoint("POST", "/v2/service_keys", json(Map.of("name", "", "service_instance_guid", instance)),
+                        Needs.WRITE_SPACE).answering(400, "CF-ServiceKeyInvalid"),
+                // The key's instance has its create in progress: the unbind is refused for that.
+                new Endpoint("DELETE", "/v2/service_keys/" + key, null, Needs.WRITE_SPACE)
+                        .answering(409, "CF-AsyncServiceInstanceOperationInProgress"),
                 new Endpoint("DELETE", "/v2/service_instances/" + UUID.randomUUID() + "?purge=true", null, Needs.ADMIN_WRITE)
                         .answering(404, "CF-ServiceInstanceNotFound"),
                 new Endpoint("POST", "/v2/organizations", json(Map.of("name", "")), Needs.ADMIN_WRITE)

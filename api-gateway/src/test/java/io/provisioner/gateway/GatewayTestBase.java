@@ -126,6 +126,24 @@ public abstract class GatewayTestBase {
                 event))).join().getRecordMetadata();
     }
 
+    /**
+     * Plays the worker for a service key: reports a state of a bind ({@code CREATE}) or unbind ({@code DELETE})
+     * on provisioning.status, with the credentials already sealed (or null).
+     */
+    protected void keyStatus(String instanceGuid, String keyGuid, String operationId,
+            io.provisioner.schemas.OperationType type, io.provisioner.schemas.OperationState state, long sequence,
+            String description, String sealedCredentials) {
+        var event = new io.provisioner.schemas.BindingStatusChanged(operationId, type, instanceGuid, keyGuid, state,
+                description, null, sequence, "rid", java.time.Instant.now(), null, sealedCredentials);
+        kafka.send(io.provisioner.schemas.Topics.STATUS, instanceGuid, codec.write(io.provisioner.schemas.EventEnvelope.of(
+                io.provisioner.schemas.EventTypes.BINDING_STATUS_CHANGED, "/test", java.time.Instant.now(), instanceGuid,
+                event))).join();
+    }
+
+    protected String keyOperationId(String keyGuid) {
+        return jdbc.sql("SELECT operation_id FROM service_keys WHERE guid = ?").param(keyGuid).query(String.class).single();
+    }
+
     public record Answer(int status, String body, HttpResponse<String> raw) {
         public JsonNode json() {
             return JSON.readTree(body);

@@ -306,6 +306,7 @@ class OpenApiDescriptionTest extends GatewayTestBase {
         catalog();
         brokers();
         serviceInstances();
+        serviceKeys();
         linksAndOperations();
         orphanMitigations();
         authentication();
@@ -485,6 +486,30 @@ class OpenApiDescriptionTest extends GatewayTestBase {
         String purged = create(newName()).json().at("/metadata/guid").asString();
         check("DELETE", "/v2/service_instances/" + purged + "?purge=true", null, 204);
         check("DELETE", "/v2/service_instances/" + purged + "?purge=true", null, 404);
+    }
+
+    private void serviceKeys() {
+        Answer instance = check("POST", "/v2/service_instances?accepts_incomplete=true", json(Map.of("name", newName(),
+                "space_guid", spaceGuid("test-space"), "service_plan_guid", planGuid(CatalogBroker.FIXED_PLAN_ID))), 201);
+        String guid = instance.json().at("/metadata/guid").asString();
+        check("POST", "/v2/service_keys", json(Map.of("name", "k", "service_instance_guid", guid)), 409);
+        finish(guid, OperationType.CREATE, OperationState.SUCCEEDED);
+        String key = check("POST", "/v2/service_keys?accepts_incomplete=true", json(Map.of("name", "k",
+                "service_instance_guid", guid, "parameters", Map.of("role", "ro"))), 202).json().at("/metadata/guid")
+                .asString();
+        check("POST", "/v2/service_keys", json(Map.of("name", "k2", "service_instance_guid", guid)), 201);
+        check("POST", "/v2/service_keys", json(Map.of("name", "k", "service_instance_guid", guid)), 400);
+        check("POST", "/v2/service_keys", json(Map.of("name", "k", "service_instance_guid", UUID.randomUUID().toString())),
+                404);
+        check("GET", "/v2/service_keys?q=name:k&q=service_instance_guid:" + guid, null, 200);
+        check("GET", "/v2/service_keys/" + key, null, 200);
+        check("GET", "/v2/service_instances/" + guid + "/service_keys?q=name:k", null, 200);
+        check("DELETE", "/v2/service_instances/" + guid + "?accepts_incomplete=true", null, 400);
+        check("DELETE", "/v2/service_keys/" + key + "?accepts_incomplete=true", null, 202);
+        check("DELETE", "/v2/service_keys/" + key, null, 409);
+        check("DELETE", "/v2/service_keys/" + key + "?async=maybe", null, 400);
+        check("GET", "/v2/service_keys/" + UUID.randomUUID(), null, 404);
+        check("DELETE", "/v2/service_keys/" + UUID.randomUUID(), null, 404);
     }
 
     private void errorAnswers() {

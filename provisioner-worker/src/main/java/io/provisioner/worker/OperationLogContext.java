@@ -13,6 +13,7 @@ public final class OperationLogContext implements AutoCloseable {
     static final String INSTANCE_GUID = "instance_guid";
     static final String OPERATION_ID = "operation_id";
     static final String REQUEST_IDENTITY = "request_identity";
+    static final String BINDING_GUID = "binding_guid";
 
     private OperationLogContext() {
     }
@@ -21,6 +22,9 @@ public final class OperationLogContext implements AutoCloseable {
         MDC.put(INSTANCE_GUID, request.instanceGuid());
         MDC.put(OPERATION_ID, request.operationId());
         MDC.put(REQUEST_IDENTITY, requestIdentity);
+        if (request.aboutBinding()) {
+            MDC.put(BINDING_GUID, request.binding().bindingGuid());
+        }
         return new OperationLogContext();
     }
 
@@ -29,5 +33,6 @@ public final class OperationLogContext implements AutoCloseable {
         MDC.remove(INSTANCE_GUID);
         MDC.remove(OPERATION_ID);
         MDC.remove(REQUEST_IDENTITY);
+        MDC.remove(BINDING_GUID);
     }
 }

@@ -8,7 +8,9 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.provisioner.schemas.BindingStatusChanged;
 import io.provisioner.schemas.EventCodec;
+import io.provisioner.schemas.EventTypes;
 import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.OrphanMitigationChanged;
 import io.provisioner.schemas.Topics;
@@ -27,6 +29,8 @@ final class StatusCollector {
 
     private final Map<String, List<OperationStatusChanged>> byInstance = new ConcurrentHashMap<>();
     private final Map<String, List<OrphanMitigationChanged>> orphanMitigations = new ConcurrentHashMap<>();
+    private final Map<String, List<BindingStatusChanged>> byBinding = new ConcurrentHashMap<>();
+    private final Map<String, List<byte[]>> bindingRecords = new ConcurrentHashMap<>();
 
     StatusCollector(String bootstrapServers, EventCodec codec) {
         Properties props = new Properties();
@@ -50,6 +54,13 @@ final class StatusCollector {
                                 .add(changed);
                         return;
                     }
+                    if (EventTypes.BINDING_STATUS_CHANGED.equals(codec.typeOf(record.value()))) {
+                        BindingStatusChanged changed = codec.readBindingStatus(record.value()).data();
+                        bindingRecords.computeIfAbsent(changed.bindingGuid(), key -> new CopyOnWriteArrayList<>())
+                                .add(record.value());
+                        byBinding.computeIfAbsent(changed.bindingGuid(), key -> new CopyOnWriteArrayList<>()).add(changed);
+                        return;
+                    }
                     OperationStatusChanged status = codec.readStatus(record.value()).data();
                     byInstance.computeIfAbsent(status.instanceGuid(), key -> new CopyOnWriteArrayList<>()).add(status);
                 });
@@ -61,6 +72,15 @@ final class StatusCollector {
 
     List<OrphanMitigationChanged> orphanMitigationsOf(String instanceGuid) {
         return List.copyOf(orphanMitigations.getOrDefault(instanceGuid, List.of()));
+    }
+
+    List<BindingStatusChanged> ofBinding(String bindingGuid) {
+        return List.copyOf(byBinding.getOrDefault(bindingGuid, List.of()));
+    }
+
+    /** The binding's status records exactly as they travelled. */
+    List<byte[]> recordsOfBinding(String bindingGuid) {
+        return List.copyOf(bindingRecords.getOrDefault(bindingGuid, List.of()));
     }
 
     List<OperationStatusChanged> of(String instanceGuid) {

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.provisioner.samplebroker.SampleBrokerApplication;
+import io.provisioner.schemas.BindingStatusChanged;
 import io.provisioner.schemas.BrokerEndpoint;
 import io.provisioner.schemas.EventCodec;
 import io.provisioner.schemas.EventEnvelope;
@@ -35,6 +36,7 @@ import io.provisioner.schemas.OrphanMitigationRequested;
 import io.provisioner.schemas.OrphanMitigationState;
 import io.provisioner.schemas.ProvisioningRequested;
 import io.provisioner.schemas.SecretSealer;
+import io.provisioner.schemas.ServiceBindingTarget;
 import io.provisioner.schemas.Topics;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -200,6 +202,48 @@ public abstract class WorkerIntegrationTest {
                 planId, type == OperationType.UPDATE ? SYNC_PLAN : null, "org-guid-1", "my-org", "space-guid-1",
                 "my-space", type == OperationType.DELETE ? null : sealer.seal(json.writeValueAsString(parameters)), null, endpoint,
                 maximumPollingDurationSeconds, "user-42", Instant.now());
+    }
+
+    /**
+     * A bind ({@code CREATE}) or unbind ({@code DELETE}) of {@code bindingGuid} at the sample broker; the
+     * {@code sample_broker} map becomes the bind's behaviour override.
+     */
+    protected static ProvisioningRequested bindingRequest(OperationType type, String instanceGuid, String bindingGuid,
+            Map<String, Object> sampleBroker) {
+        ProvisioningRequested base = sampleRequest(type, instanceGuid, SYNC_PLAN, sampleBroker);
+        return new ProvisioningRequested(base.operationId(), type, instanceGuid, base.instanceName(), base.serviceId(),
+                base.planId(), null, base.organizationGuid(), base.organizationName(), base.spaceGuid(),
+                base.spaceName(), base.sealedParameters(), null, base.broker(), base.maximumPollingDurationSeconds(),
+                base.originatingUserId(), base.requestedAt(), new ServiceBindingTarget(bindingGuid, "my-key"));
+    }
+
+    /** Sends a bind or unbind request as the gateway's outbox does. */
+    protected void sendBinding(ProvisioningRequested request) {
+        sendRaw(request.instanceGuid(), codec.write(EventEnvelope.of(EventTypes.BINDING_REQUESTED,
+                "/provisioner/api-gateway", Instant.now(), request.instanceGuid(), request)));
+    }
+
+    protected List<BindingStatusChanged> bindingStatusesOf(String bindingGuid) {
+        return statuses.ofBinding(bindingGuid);
+    }
+
+    /** The binding's status records as they travelled on Kafka. */
+    protected List<byte[]> bindingStatusRecordsOf(String bindingGuid) {
+        return statuses.recordsOfBinding(bindingGuid);
+    }
+
+    /** Waits for the binding operation {@code operationId} to end; returns its final status. */
+    protected BindingStatusChanged awaitBindingFinished(String bindingGuid, String operationId) {
+        await().atMost(PATIENCE).until(() -> bindingStatusesOf(bindingGuid).stream()
+                .anyMatch(s -> s.operationId().equals(operationId) && s.state().terminal()));
+        return bindingStatusesOf(bindingGuid).stream()
+                .filter(s -> s.operationId().equals(operationId) && s.state().terminal()).findFirst().orElseThrow();
+    }
+
+    /** Whether the sample broker still holds the binding, in whatever state. */
+    protected static boolean sampleBrokerHoldsBinding(String bindingGuid) {
+        return json.readTree(sampleBrokerAdmin("GET", "/admin/bindings/" + bindingGuid, null)).get("exists")
+                .asBoolean();
     }
 
     /** The sample broker under a fresh guid (its own circuit breaker), and the given name. */

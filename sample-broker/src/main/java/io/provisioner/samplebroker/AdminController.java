@@ -25,11 +25,13 @@ class AdminController {
 
     private final RequestLog log;
     private final ServiceInstances instances;
+    private final ServiceBindings bindings;
     private final Outage outage;
 
-    AdminController(RequestLog log, ServiceInstances instances, Outage outage) {
+    AdminController(RequestLog log, ServiceInstances instances, ServiceBindings bindings, Outage outage) {
         this.log = log;
         this.instances = instances;
+        this.bindings = bindings;
         this.outage = outage;
     }
 
@@ -59,6 +61,12 @@ class AdminController {
     @GetMapping("/admin/instances/{instanceId}")
     Map<String, Object> instance(@PathVariable String instanceId) {
         return Map.of("instance_id", instanceId, "exists", instances.exists(instanceId));
+    }
+
+    /** Whether the broker holds the binding at all, whatever state its last operation is in. */
+    @GetMapping("/admin/bindings/{bindingId}")
+    Map<String, Object> binding(@PathVariable String bindingId) {
+        return Map.of("binding_id", bindingId, "exists", bindings.exists(bindingId));
     }
 
     @GetMapping("/admin/requests")

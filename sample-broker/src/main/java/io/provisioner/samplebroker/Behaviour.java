@@ -119,6 +119,23 @@ record Behaviour(Mode mode, long delayMs, Integer failStatus, String failError, 
         return deprovision != null ? deprovision : inherited(mode, delayMs, failDescription, operation, retryAfter);
     }
 
+    /**
+     * Sends what a step decided the way this behaviour says: late ({@code answer_delay_ms}), as the
+     * configured failure, with {@code Retry-After} on a 202, or replaced by a configured raw reply.
+     */
+    BrokerAnswer deliver(BrokerAnswer answer, BrokerException failure, java.time.Clock clock) {
+        answerLate();
+        if (failure != null) {
+            throw failure;
+        }
+        java.time.Instant now = clock.instant();
+        BrokerAnswer sent = answer;
+        if (sent.status() == HttpStatus.ACCEPTED) {
+            sent = sent.retryingAfter(Reply.retryAfter(retryAfter, now));
+        }
+        return sent.replacedBy(respond == null ? null : respond.at(now));
+    }
+
     /** Sleeps for {@code answer_delay_ms}: the broker is slow to answer, not slow to work. */
     void answerLate() {
         if (answerDelayMs <= 0) {

@@ -22,7 +22,7 @@ class CatalogController {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ServiceBody(String name, String id, String description, List<String> tags, boolean bindable,
-            boolean planUpdateable, boolean instancesRetrievable, List<PlanBody> plans) {
+            boolean planUpdateable, boolean instancesRetrievable, boolean bindingsRetrievable, List<PlanBody> plans) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -36,7 +36,7 @@ class CatalogController {
     CatalogController(SampleBrokerProperties properties) {
         this.catalog = new CatalogBody(properties.catalog().services().stream()
                 .map(s -> new ServiceBody(s.name(), s.id(), s.description(), s.tags(), s.bindable(),
-                        s.planUpdateable(), s.instancesRetrievable(),
+                        s.planUpdateable(), s.instancesRetrievable(), s.bindingsRetrievable(),
                         s.plans().stream().map(CatalogController::plan).toList()))
                 .toList());
     }

@@ -7,7 +7,7 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 /**
- * The last operation on an instance. Its state is a pure function of the start time, the delay and
+ * The last operation on an instance or a binding. Its state is a pure function of the start time, the delay and
  * the clock, so nothing has to run in the background and a persisted operation resumes after a restart.
  *
  * @param failure null when the operation succeeds, else the description it fails with
@@ -16,7 +16,7 @@ import tools.jackson.databind.annotation.JsonNaming;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 record Operation(String id, Kind kind, Instant startedAt, long delayMs, String failure, Target target) {
 
-    enum Kind { PROVISION, UPDATE, DEPROVISION }
+    enum Kind { PROVISION, UPDATE, DEPROVISION, BIND, UNBIND }
 
     enum State {
         IN_PROGRESS("in progress"), SUCCEEDED("succeeded"), FAILED("failed");
@@ -48,6 +48,8 @@ record Operation(String id, Kind kind, Instant startedAt, long delayMs, String f
             case PROVISION -> done ? "The instance is provisioned." : "Provisioning the instance.";
             case UPDATE -> done ? "The instance is updated." : "Updating the instance.";
             case DEPROVISION -> done ? "The instance is deprovisioned." : "Deprovisioning the instance.";
+            case BIND -> done ? "The binding is created." : "Creating the binding.";
+            case UNBIND -> done ? "The binding is deleted." : "Deleting the binding.";
         };
     }
 }

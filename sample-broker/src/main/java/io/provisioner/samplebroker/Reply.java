@@ -32,4 +32,9 @@ record Reply(int status, String body, String contentType, String retryAfter) {
         }
         return DateTimeFormatter.RFC_1123_DATE_TIME.format(whole.atZone(ZoneOffset.UTC));
     }
+
+    /** This reply with its {@code Retry-After} made concrete at {@code now}. */
+    Reply at(Instant now) {
+        return new Reply(status, body, contentType, retryAfter(retryAfter, now));
+    }
 }

@@ -34,7 +34,7 @@ record SampleBrokerProperties(String username, String password, String dataDir, 
     }
 
     record Service(String id, String name, String description, boolean bindable, boolean planUpdateable,
-            boolean instancesRetrievable, List<String> tags, List<Plan> plans) {
+            boolean instancesRetrievable, boolean bindingsRetrievable, List<String> tags, List<Plan> plans) {
 
         Service {
             tags = tags == null ? List.of() : tags;

@@ -74,7 +74,7 @@ class ServiceInstanceController {
     }
 
     /** A raw reply goes out exactly as configured (it may be no JSON at all); else the answer as JSON. */
-    private static ResponseEntity<?> answer(BrokerAnswer answer) {
+    static ResponseEntity<?> answer(BrokerAnswer answer) {
         Reply raw = answer.raw();
         if (raw != null) {
             ResponseEntity.BodyBuilder reply = ResponseEntity.status(raw.status())

@@ -40,7 +40,7 @@ class ServiceInstances {
      * What a locked step decided: an answer or a configured failure, and the behaviour that shapes how
      * it is sent. Sending (and being slow about it) happens outside the instance's lock.
      */
-    private record Decided(BrokerAnswer answer, BrokerException failure, Behaviour behaviour) {
+    record Decided(BrokerAnswer answer, BrokerException failure, Behaviour behaviour) {
 
         static Decided failing(Behaviour behaviour) {
             return new Decided(null, behaviour.requestFailure(), behaviour);
@@ -202,7 +202,7 @@ class ServiceInstances {
             int count = counts.next(id, deprovisioning ? "last_operation of deprovision" : "last_operation");
             if (count <= behaviour.pollScript().size()) {
                 Reply scripted = behaviour.pollScript().get(count - 1);
-                return BrokerAnswer.of(HttpStatus.OK).replacedBy(resolved(scripted, now));
+                return BrokerAnswer.of(HttpStatus.OK).replacedBy(scripted.at(now));
             }
         }
         if (instance.goneAt(now)) {
@@ -250,46 +250,29 @@ class ServiceInstances {
                 .orElse(Behaviour.plain(Mode.SYNC, 0, null));
     }
 
-    /**
-     * Sends what a step decided the way its behaviour says: late ({@code answer_delay_ms}), with
-     * {@code Retry-After} on a 202, or replaced by a configured raw reply.
-     */
+    /** Sends what a step decided the way its behaviour says (see {@link Behaviour#deliver}). */
     private BrokerAnswer send(Decided decided) {
-        Behaviour behaviour = decided.behaviour();
-        behaviour.answerLate();
-        if (decided.failure() != null) {
-            throw decided.failure();
-        }
-        Instant now = clock.instant();
-        BrokerAnswer answer = decided.answer();
-        if (answer.status() == HttpStatus.ACCEPTED) {
-            answer = answer.retryingAfter(Reply.retryAfter(behaviour.retryAfter(), now));
-        }
-        return answer.replacedBy(behaviour.respond() == null ? null : resolved(behaviour.respond(), now));
+        return decided.behaviour().deliver(decided.answer(), decided.failure(), clock);
     }
 
-    private static Reply resolved(Reply reply, Instant now) {
-        return new Reply(reply.status(), reply.body(), reply.contentType(), Reply.retryAfter(reply.retryAfter(), now));
-    }
-
-    private Service service(String serviceId) {
+    Service service(String serviceId) {
         return catalog.service(serviceId)
                 .orElseThrow(() -> BrokerException.badRequest("Unknown service_id '" + serviceId + "'."));
     }
 
-    private static Plan plan(Service service, String planId) {
+    static Plan plan(Service service, String planId) {
         return service.plan(planId).orElseThrow(() -> BrokerException.badRequest(
                 "Unknown plan_id '" + planId + "' for service '" + service.name() + "'."));
     }
 
-    private static String required(String value, String field) {
+    static String required(String value, String field) {
         if (value == null || value.isBlank()) {
             throw BrokerException.badRequest("Missing required field '" + field + "'.");
         }
         return value;
     }
 
-    private static void checkAsyncAllowed(Behaviour behaviour, boolean acceptsIncomplete) {
+    static void checkAsyncAllowed(Behaviour behaviour, boolean acceptsIncomplete) {
         if (behaviour.mode().async() && !acceptsIncomplete) {
             throw new BrokerException(HttpStatus.UNPROCESSABLE_CONTENT, "AsyncRequired",
                     "This service plan requires client support for asynchronous service operations.");
@@ -308,12 +291,12 @@ class ServiceInstances {
         }
     }
 
-    private static BrokerException concurrencyError(String id) {
+    static BrokerException concurrencyError(String id) {
         return new BrokerException(HttpStatus.UNPROCESSABLE_CONTENT, "ConcurrencyError",
                 "Another operation for service instance '" + id + "' is in progress.");
     }
 
-    private static Map<String, Object> orEmpty(Map<String, Object> map) {
+    static Map<String, Object> orEmpty(Map<String, Object> map) {
         return map == null ? Map.of() : map;
     }
 }

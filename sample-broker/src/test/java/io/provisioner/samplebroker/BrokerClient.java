@@ -116,6 +116,34 @@ final class BrokerClient {
         return osb("PATCH", "/v2/service_instances/" + instanceId + "?accepts_incomplete=true", body);
     }
 
+    Reply bind(String instanceId, String bindingId, String planId, Map<String, Object> parameters) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("service_id", SERVICE_ID);
+        body.put("plan_id", planId);
+        body.put("context", Map.of("platform", "cloudfoundry"));
+        if (parameters != null) {
+            body.put("parameters", parameters);
+        }
+        return osb("PUT", binding(instanceId, bindingId) + "?accepts_incomplete=true", body);
+    }
+
+    Reply bindingLastOperation(String instanceId, String bindingId) {
+        return osb("GET", binding(instanceId, bindingId) + "/last_operation?service_id=" + SERVICE_ID, null);
+    }
+
+    Reply fetchBinding(String instanceId, String bindingId) {
+        return osb("GET", binding(instanceId, bindingId), null);
+    }
+
+    Reply unbind(String instanceId, String bindingId, String planId) {
+        return osb("DELETE", binding(instanceId, bindingId) + "?service_id=" + SERVICE_ID + "&plan_id=" + planId
+                + "&accepts_incomplete=true", null);
+    }
+
+    private static String binding(String instanceId, String bindingId) {
+        return "/v2/service_instances/" + instanceId + "/service_bindings/" + bindingId;
+    }
+
     static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }

@@ -18,7 +18,8 @@ class CatalogAndAuthTest extends RunningBroker {
         JsonNode service = reply.body().get("services").get(0);
         assertThat(service.get("name").asString()).isEqualTo("sample-db");
         assertThat(service.get("id").asString()).isEqualTo(BrokerClient.SERVICE_ID);
-        assertThat(service.get("bindable").asBoolean()).isFalse();
+        assertThat(service.get("bindable").asBoolean()).isTrue();
+        assertThat(service.get("bindings_retrievable").asBoolean()).isTrue();
         assertThat(service.get("plan_updateable").asBoolean()).isTrue();
         assertThat(service.get("instances_retrievable").asBoolean()).isTrue();
         assertThat(service.get("tags").get(0).asString()).isEqualTo("sample");

@@ -17,6 +17,7 @@ public final class EventCodec {
     private final JavaType poll;
     private final JavaType orphanRequested;
     private final JavaType orphanChanged;
+    private final JavaType bindingStatus;
 
     public EventCodec() {
         this(JsonMapper.builder().build());
@@ -29,6 +30,7 @@ public final class EventCodec {
         this.poll = envelopeOf(PollScheduled.class);
         this.orphanRequested = envelopeOf(OrphanMitigationRequested.class);
         this.orphanChanged = envelopeOf(OrphanMitigationChanged.class);
+        this.bindingStatus = envelopeOf(BindingStatusChanged.class);
     }
 
     private JavaType envelopeOf(Class<?> data) {
@@ -44,7 +46,27 @@ public final class EventCodec {
     }
 
     public EventEnvelope<ProvisioningRequested> readRequested(byte[] json) {
-        return checked(mapper.readValue(json, requested), EventTypes.PROVISIONING_REQUESTED);
+        EventEnvelope<ProvisioningRequested> envelope = checked(mapper.readValue(json, requested),
+                EventTypes.PROVISIONING_REQUESTED);
+        if (envelope.data().aboutBinding()) {
+            throw new IllegalArgumentException("request " + envelope.id() + " names a binding but is not of type "
+                    + EventTypes.BINDING_REQUESTED);
+        }
+        return envelope;
+    }
+
+    /** A bind or unbind request: a {@link ProvisioningRequested} that names its binding. */
+    public EventEnvelope<ProvisioningRequested> readBindingRequested(byte[] json) {
+        EventEnvelope<ProvisioningRequested> envelope = checked(mapper.readValue(json, requested),
+                EventTypes.BINDING_REQUESTED);
+        if (!envelope.data().aboutBinding()) {
+            throw new IllegalArgumentException("binding request " + envelope.id() + " names no binding");
+        }
+        return envelope;
+    }
+
+    public EventEnvelope<BindingStatusChanged> readBindingStatus(byte[] json) {
+        return checked(mapper.readValue(json, bindingStatus), EventTypes.BINDING_STATUS_CHANGED);
     }
 
     public EventEnvelope<OperationStatusChanged> readStatus(byte[] json) {

@@ -48,20 +48,24 @@ class EventSchemaTest {
             case "poll-scheduled" -> codec.readPoll(json);
             case "orphan-mitigation-requested" -> codec.readOrphanMitigationRequested(json);
             case "orphan-mitigation-changed" -> codec.readOrphanMitigationChanged(json);
+            case "binding-requested" -> codec.readBindingRequested(json);
+            case "binding-status-changed" -> codec.readBindingStatus(json);
             default -> throw new IllegalArgumentException(name);
         };
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"provisioning-requested", "operation-status-changed", "poll-scheduled",
-            "orphan-mitigation-requested", "orphan-mitigation-changed"})
+            "orphan-mitigation-requested", "orphan-mitigation-changed", "binding-requested",
+            "binding-status-changed"})
     void goldenFilesMatchTheirSchema(String name) {
         assertThat(schema(name).validate(golden(name))).isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"provisioning-requested", "operation-status-changed", "poll-scheduled",
-            "orphan-mitigation-requested", "orphan-mitigation-changed"})
+            "orphan-mitigation-requested", "orphan-mitigation-changed", "binding-requested",
+            "binding-status-changed"})
     void recordsReadGoldenFilesAndWriteThemBackUnchanged(String name) {
         JsonNode golden = golden(name);
         EventEnvelope<?> envelope = read(name, JSON.writeValueAsBytes(golden));
@@ -137,6 +141,38 @@ class EventSchemaTest {
         assertThat(schema("orphan-mitigation-changed").validate(written)).isEmpty();
         assertThat(written.at("/data/state").asString()).isEqualTo("abandoned");
         assertThat(codec.readOrphanMitigationChanged(codec.write(changed))).isEqualTo(changed);
+    }
+
+    @Test
+    void bindingEventsCarryTheirBindingAndOnlySealedCredentials() {
+        ObjectNode clearCredentials = (ObjectNode) golden("binding-status-changed");
+        ((ObjectNode) clearCredentials.get("data")).putObject("credentials").put("password", "hunter2");
+        ObjectNode unsealed = (ObjectNode) golden("binding-status-changed");
+        ((ObjectNode) unsealed.get("data")).put("sealed_credentials", "{\"password\": \"hunter2\"}");
+        ObjectNode noBinding = (ObjectNode) golden("binding-requested");
+        ((ObjectNode) noBinding.get("data")).remove("binding");
+        ObjectNode update = (ObjectNode) golden("binding-requested");
+        ((ObjectNode) update.get("data")).put("operation_type", "update");
+
+        assertThat(schema("binding-status-changed").validate(clearCredentials)).as("credentials in clear").isNotEmpty();
+        assertThat(schema("binding-status-changed").validate(unsealed)).as("unsealed credentials").isNotEmpty();
+        assertThat(schema("binding-requested").validate(noBinding)).isNotEmpty();
+        assertThat(schema("binding-requested").validate(update)).as("a binding is created or deleted").isNotEmpty();
+        assertThat(schema("provisioning-requested").validate(golden("provisioning-requested"))).isEmpty();
+    }
+
+    @Test
+    void aBindingRequestIsNeverReadAsAnOperationOnTheInstance() {
+        byte[] binding = JSON.writeValueAsBytes(golden("binding-requested"));
+        ObjectNode disguised = (ObjectNode) golden("binding-requested");
+        disguised.put("type", EventTypes.PROVISIONING_REQUESTED);
+
+        assertThatThrownBy(() -> codec.readRequested(binding)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> codec.readRequested(JSON.writeValueAsBytes(disguised)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names a binding");
+        assertThat(codec.readBindingRequested(binding).data().target()).isEqualTo("5b1e8f2a-9c3d-4e7f-a6b5-c4d3e2f1a0b9");
+        assertThat(codec.readBindingStatus(JSON.writeValueAsBytes(golden("binding-status-changed"))).data().toString())
+                .doesNotContain("v1:");
     }
 
     @Test

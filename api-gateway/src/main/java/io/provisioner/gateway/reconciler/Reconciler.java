@@ -17,6 +17,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import io.provisioner.gateway.serviceinstance.ServiceInstances;
+import io.provisioner.gateway.servicekey.ServiceKeys;
 
 /**
  * No operation stays "in progress" forever. Operations still in progress well past their deadline
@@ -32,15 +33,17 @@ class Reconciler {
 
     private final JdbcClient jdbc;
     private final ServiceInstances instances;
+    private final ServiceKeys serviceKeys;
     private final ReconcilerSettings settings;
     private final Clock clock;
     private final Counter resolved;
     private final AtomicLong oldestUnsentSeconds = new AtomicLong();
 
-    Reconciler(JdbcClient jdbc, ServiceInstances instances, ReconcilerSettings settings, Clock clock,
-            MeterRegistry meters) {
+    Reconciler(JdbcClient jdbc, ServiceInstances instances, ServiceKeys serviceKeys, ReconcilerSettings settings,
+            Clock clock, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.instances = instances;
+        this.serviceKeys = serviceKeys;
         this.settings = settings;
         this.clock = clock;
         this.resolved = Counter.builder("provisioner.reconciler.resolved")
@@ -81,7 +84,13 @@ class Reconciler {
                         operation.operationId(), operation.guid(), settings.grace());
             }
         }
-        return count;
+        int keys = serviceKeys.failLostOperations(settings.grace(), settings.batchSize());
+        if (keys > 0) {
+            resolved.increment(keys);
+            log.warn("{} service key operations were still in progress {} past their deadline; failed them", keys,
+                    settings.grace());
+        }
+        return count + keys;
     }
 
     void checkOutbox() {

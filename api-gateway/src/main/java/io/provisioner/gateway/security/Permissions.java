@@ -38,6 +38,11 @@ public class Permissions {
         }
     }
 
+    /** Whether the caller may change the space's instances (and read secrets of them): an admin or a developer. */
+    public boolean spaceDeveloper(Caller caller, String spaceGuid) {
+        return caller.admin() || hasSpaceRole(caller, spaceGuid, List.of("developer"));
+    }
+
     public void requireSpaceReader(Caller caller, String spaceGuid) {
         if (!canReadSpace(caller, spaceGuid)) {
             throw notAuthorized();

@@ -103,18 +103,18 @@ class ServiceInstanceController {
             @RequestParam(name = "recursive", required = false) String recursive) {
         boolean incomplete = flag(acceptsIncomplete, "accepts_incomplete");
         flag(async, "async");
-        flag(recursive, "recursive");
         if (flag(purge, "purge")) {
             instances.purge(guid, callers.current());
             return ResponseEntity.noContent().build();
         }
-        ServiceInstanceRecord deleting = instances.delete(guid, incomplete, callers.current());
+        ServiceInstanceRecord deleting = instances.delete(guid, incomplete, flag(recursive, "recursive"),
+                callers.current());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create(COLLECTION + "/" + guid))
                 .body(ServiceInstanceView.of(deleting, json));
     }
 
     @GetMapping({COLLECTION + "/{guid}/service_bindings", COLLECTION + "/{guid}/shared_to",
-            COLLECTION + "/{guid}/service_keys", COLLECTION + "/{guid}/routes"})
+            COLLECTION + "/{guid}/routes"})
     Page<Object> emptyRelations(@PathVariable String guid, HttpServletRequest request) {
         instances.get(guid, callers.current());
         ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("name", "app_guid", "space_guid"),

@@ -21,6 +21,7 @@ import io.provisioner.gateway.catalog.SpaceTarget;
 import io.provisioner.gateway.outbox.OutboxWriter;
 import io.provisioner.gateway.security.Caller;
 import io.provisioner.gateway.security.Permissions;
+import io.provisioner.gateway.servicekey.ServiceKeys;
 import io.provisioner.schemas.BrokerEndpoint;
 import io.provisioner.schemas.EventEnvelope;
 import io.provisioner.schemas.EventTypes;
@@ -61,13 +62,15 @@ public class ServiceInstances {
     private final Permissions permissions;
     private final SecretSealer sealer;
     private final java.time.Duration defaultDeadline;
+    private final ServiceKeys keys;
 
     ServiceInstances(CatalogStore catalog, ServiceInstanceStore store, OutboxWriter outbox,
             TransactionTemplate transactions, JsonMapper json, Clock clock, MeterRegistry meters,
-            Permissions permissions, SecretSealer sealer,
+            Permissions permissions, SecretSealer sealer, ServiceKeys keys,
             @org.springframework.beans.factory.annotation.Value("${provisioner.operations.default-deadline:24h}")
             java.time.Duration defaultDeadline) {
         this.sealer = sealer;
+        this.keys = keys;
         this.defaultDeadline = defaultDeadline;
         this.permissions = permissions;
         io.micrometer.core.instrument.Gauge.builder("provisioner.operations.in.flight", store,
@@ -196,8 +199,12 @@ public class ServiceInstances {
         }
     }
 
-    /** Starts a delete at the broker; allowed while a create is in progress (it replaces it). */
-    ServiceInstanceRecord delete(String guid, boolean acceptsIncomplete, Caller caller) {
+    /**
+     * Starts a delete at the broker; allowed while a create is in progress (it replaces it). An instance
+     * with service keys is deleted only {@code recursive}ly: the keys are unbound first, and the deprovision
+     * waits for them ({@link ServiceKeys}).
+     */
+    ServiceInstanceRecord delete(String guid, boolean acceptsIncomplete, boolean recursive, Caller caller) {
         String userId = caller.userId();
         ServiceInstanceRecord deleting = transactions.execute(tx -> {
             ServiceInstanceRecord current = store.lock(guid).orElseThrow(() -> notFound(guid));
@@ -207,12 +214,19 @@ public class ServiceInstances {
                 throw operationInProgress(guid);
             }
             requireAsync(acceptsIncomplete);
+            boolean afterUnbind = keys.unbindBeforeDelete(guid, recursive, userId);
             OffsetDateTime now = now();
             String operationId = UUID.randomUUID().toString();
             PlanTarget plan = catalog.planTarget(current.planGuid()).orElseThrow();
             store.startOperation(guid, operationId, OperationType.DELETE, null, null, now, deadline(plan, now));
             SpaceTarget space = catalog.spaceTarget(current.spaceGuid()).orElseThrow();
-            publish(operationId, OperationType.DELETE, guid, current.name(), plan, null, space, null, null, userId, now);
+            EventEnvelope<ProvisioningRequested> request = requested(operationId, OperationType.DELETE, guid,
+                    current.name(), plan, null, space, null, null, userId, now);
+            if (afterUnbind) {
+                keys.holdDelete(guid, operationId, request);
+            } else {
+                outbox.append(Topics.REQUESTS, request);
+            }
             return store.find(guid).orElseThrow();
         });
         meters.counter("provisioner.operations.started", "type", "delete").increment();
@@ -327,14 +341,20 @@ public class ServiceInstances {
     private void publish(String operationId, OperationType type, String guid, String name, PlanTarget plan,
             String previousPlanId, SpaceTarget space, String sealedParameters,
             Map<String, Object> maintenanceInfo, String userId, OffsetDateTime now) {
+        outbox.append(Topics.REQUESTS, requested(operationId, type, guid, name, plan, previousPlanId, space,
+                sealedParameters, maintenanceInfo, userId, now));
+    }
+
+    private static EventEnvelope<ProvisioningRequested> requested(String operationId, OperationType type, String guid,
+            String name, PlanTarget plan, String previousPlanId, SpaceTarget space, String sealedParameters,
+            Map<String, Object> maintenanceInfo, String userId, OffsetDateTime now) {
         ProvisioningRequested event = new ProvisioningRequested(operationId, type, guid, name, plan.serviceId(),
                 plan.planId(), previousPlanId, space.organizationGuid(), space.organizationName(), space.guid(),
                 space.name(), sealedParameters, maintenanceInfo,
                 new BrokerEndpoint(plan.broker().guid(), plan.broker().name(), plan.broker().url(),
                         plan.broker().username(), plan.broker().sealedPassword()),
                 plan.maximumPollingDuration(), userId, now.toInstant());
-        outbox.append(Topics.REQUESTS,
-                EventEnvelope.of(EventTypes.PROVISIONING_REQUESTED, SOURCE, now.toInstant(), guid, event));
+        return EventEnvelope.of(EventTypes.PROVISIONING_REQUESTED, SOURCE, now.toInstant(), guid, event);
     }
 
     /**

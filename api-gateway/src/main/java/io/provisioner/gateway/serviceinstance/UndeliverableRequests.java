@@ -12,6 +12,7 @@ import io.provisioner.gateway.outbox.OutboxRowQuarantined;
 import io.provisioner.schemas.BrokerText;
 import io.provisioner.schemas.EventCodec;
 import io.provisioner.schemas.EventEnvelope;
+import io.provisioner.schemas.EventTypes;
 import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.ProvisioningRequested;
@@ -39,8 +40,9 @@ class UndeliverableRequests {
 
     @EventListener
     void onQuarantined(OutboxRowQuarantined row) {
-        if (!Topics.REQUESTS.equals(row.topic())) {
-            return;
+        if (!Topics.REQUESTS.equals(row.topic()) || EventTypes.BINDING_REQUESTED.equals(
+                codec.typeOf(row.payload().getBytes(StandardCharsets.UTF_8)))) {
+            return; // a service key's request: ServiceKeys fails its operation
         }
         ProvisioningRequested request;
         try {

@@ -7,8 +7,11 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 import io.provisioner.gateway.serviceinstance.ServiceInstances;
+import io.provisioner.gateway.servicekey.ServiceKeys;
+import io.provisioner.schemas.BindingStatusChanged;
 import io.provisioner.schemas.EventCodec;
 import io.provisioner.schemas.EventEnvelope;
+import io.provisioner.schemas.EventTypes;
 import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.Topics;
 
@@ -19,15 +22,24 @@ class StatusListener {
     private static final Logger log = LoggerFactory.getLogger(StatusListener.class);
 
     private final ServiceInstances instances;
+    private final ServiceKeys keys;
     private final EventCodec codec;
 
-    StatusListener(ServiceInstances instances, EventCodec codec) {
+    StatusListener(ServiceInstances instances, ServiceKeys keys, EventCodec codec) {
         this.instances = instances;
+        this.keys = keys;
         this.codec = codec;
     }
 
     @KafkaListener(id = "gateway-status", topics = Topics.STATUS, groupId = "${provisioner.status.group-id:provisioner-gateway}")
     void onStatus(ConsumerRecord<String, byte[]> record) {
+        if (EventTypes.BINDING_STATUS_CHANGED.equals(codec.typeOf(record.value()))) {
+            BindingStatusChanged binding = codec.readBindingStatus(record.value()).data();
+            boolean applied = keys.applyStatus(binding);
+            log.debug("status {} of operation {} on service key {} (sequence {}): {}", binding.state().wire(),
+                    binding.operationId(), binding.bindingGuid(), binding.sequence(), applied ? "applied" : "ignored");
+            return;
+        }
         EventEnvelope<OperationStatusChanged> event = codec.readStatus(record.value());
         OperationStatusChanged status = event.data();
         boolean applied = instances.applyStatus(status);

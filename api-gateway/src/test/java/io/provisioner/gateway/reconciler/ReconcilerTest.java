@@ -60,8 +60,12 @@ class ReconcilerTest extends GatewayTestBase {
             EventCodec codec = new EventCodec();
             ProvisioningRequested cleanup = await().atMost(Duration.ofSeconds(20)).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : KafkaTestUtils.getRecords(requests, Duration.ofMillis(200))) {
+                    // Only this instance's records: the topic carries other kinds of request too (service keys).
+                    if (!guid.equals(r.key())) {
+                        continue;
+                    }
                     ProvisioningRequested request = codec.readRequested(r.value()).data();
-                    if (guid.equals(r.key()) && request.operationType() == OperationType.DELETE) {
+                    if (request.operationType() == OperationType.DELETE) {
                         return request;
                     }
                 }

@@ -54,6 +54,29 @@ public record BrokerAnswer(int status, String body, JsonNode json, String retryA
         return stringOrAbsent("operation") && (operation == null || operation.length() <= OPERATION_LIMIT);
     }
 
+    /**
+     * The body is what OSB allows for a bind's 200 or 201, or a fetched binding: a JSON object whose
+     * {@code credentials} is an object when present.
+     */
+    public boolean wellFormedBinding() {
+        if (!objectBody()) {
+            return false;
+        }
+        JsonNode credentials = json.get("credentials");
+        return credentials == null || credentials.isNull() || credentials.isObject();
+    }
+
+    /** The {@code credentials} object as JSON text ({@code {}} when absent): a secret, to be sealed at once. */
+    public String credentials() {
+        JsonNode credentials = objectBody() ? json.get("credentials") : null;
+        return credentials == null || !credentials.isObject() ? "{}" : credentials.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "BrokerAnswer[status=" + status + ", attempts=" + attempts + "]";
+    }
+
     private boolean stringOrAbsent(String name) {
         JsonNode value = json.get(name);
         return value == null || value.isNull() || value.isString();

@@ -16,19 +16,20 @@ public final class BrokerErrors {
      * E.g. {@code Service broker error: plan is full (HTTP 500 from PUT /v2/service_instances/1, error "X")}.
      */
     public static String describe(BrokerAnswer answer, OsbCall call) {
-        return "Service broker error: " + said(answer) + " (" + where(answer, call) + ")";
+        return "Service broker error: " + said(answer, call) + " (" + where(answer, call) + ")";
     }
 
     /** 409 on a provision: OSB's "exists with other attributes". */
     public static String conflict(BrokerAnswer answer, OsbCall call) {
-        return "The service broker already has an instance with this id, with different attributes (409 Conflict), "
-                + "so it did not create one: " + said(answer) + " (" + where(answer, call) + ")";
+        return "The service broker already has " + (call.endpoint() == OsbEndpoint.BIND ? "a binding" : "an instance")
+                + " with this id, with different attributes (409 Conflict), "
+                + "so it did not create one: " + said(answer, call) + " (" + where(answer, call) + ")";
     }
 
     /** 422 AsyncRequired, although the platform always sends {@code accepts_incomplete=true}. */
     public static String asyncRequired(BrokerAnswer answer, OsbCall call) {
         return "The service broker demands an asynchronous operation (422 AsyncRequired) although the platform "
-                + "offered one (accepts_incomplete=true); the broker is at fault: " + said(answer) + " ("
+                + "offered one (accepts_incomplete=true); the broker is at fault: " + said(answer, call) + " ("
                 + where(answer, call) + ")";
     }
 
@@ -36,18 +37,20 @@ public final class BrokerErrors {
     public static String maintenanceInfoConflict(BrokerAnswer answer, OsbCall call) {
         return "The service broker's maintenance_info for this plan differs from the platform's catalog (422 "
                 + "MaintenanceInfoConflict); update the broker's catalog in the platform, then try again: "
-                + said(answer) + " (" + where(answer, call) + ")";
+                + said(answer, call) + " (" + where(answer, call) + ")";
     }
 
     /** 422 ConcurrencyError: the broker works on another operation of the instance. */
     public static String concurrency(BrokerAnswer answer, OsbCall call) {
         return "The service broker is busy with another operation on this instance (422 ConcurrencyError): "
-                + said(answer) + " (" + where(answer, call) + ")";
+                + said(answer, call) + " (" + where(answer, call) + ")";
     }
 
     /** A success status whose body OSB does not allow (not a JSON object, or wrong field types). */
     public static String malformed(BrokerAnswer answer, OsbCall call) {
-        String body = answer.body().isBlank() ? "an empty body" : "the body \"" + quote(answer.body()) + "\"";
+        String body = answer.body().isBlank() ? "an empty body"
+                : call.endpoint().answersWithCredentials() ? "a body that is not valid (not quoted: it may hold credentials)"
+                : "the body \"" + quote(answer.body()) + "\"";
         return "The service broker's answer is not valid OSB: HTTP " + answer.status() + " with " + body + " ("
                 + where(answer, call) + ")";
     }
@@ -64,13 +67,16 @@ public final class BrokerErrors {
                 : "The service broker could not be reached: ") + failure.getMessage();
     }
 
-    private static String said(BrokerAnswer answer) {
+    private static String said(BrokerAnswer answer, OsbCall call) {
         if (answer.objectBody()) {
             String description = answer.field("description");
             return description != null && !description.isBlank() ? description : "the broker gave no description";
         }
         if (answer.body().isBlank()) {
             return "an empty answer";
+        }
+        if (call.endpoint().answersWithCredentials()) {
+            return "an answer that is not JSON";
         }
         return "an answer that is not JSON: \"" + quote(answer.body()) + "\"";
     }

@@ -20,6 +20,7 @@ import tools.jackson.databind.util.RawValue;
 public final class OsbCalls {
 
     private static final String INSTANCES = "/v2/service_instances/";
+    private static final String BINDINGS = "/service_bindings/";
 
     private final JsonMapper mapper;
     private final SecretSealer sealer;
@@ -49,6 +50,12 @@ public final class OsbCalls {
         require(request.broker().url(), "broker.url");
         require(request.broker().username(), "broker.username");
         require(request.broker().sealedPassword(), "broker.sealed_password");
+        if (request.aboutBinding()) {
+            require(request.binding().bindingGuid(), "binding.binding_guid");
+            if (request.operationType() == OperationType.UPDATE) {
+                throw new IllegalArgumentException("a binding is created or deleted, not updated");
+            }
+        }
     }
 
     private static void require(Object value, String field) {
@@ -59,6 +66,10 @@ public final class OsbCalls {
 
     /** The call that starts an operation: provision, update or deprovision. */
     public OsbCall start(ProvisioningRequested request, String requestIdentity) {
+        if (request.aboutBinding()) {
+            return request.operationType() == OperationType.DELETE ? unbind(request, requestIdentity)
+                    : bind(request, requestIdentity);
+        }
         return switch (request.operationType()) {
             case CREATE -> provision(request, requestIdentity);
             case UPDATE -> update(request, requestIdentity);
@@ -77,6 +88,31 @@ public final class OsbCalls {
         putIfPresent(body, "maintenance_info", request.maintenanceInfo());
         return new OsbCall(OsbEndpoint.PROVISION, "PUT", instancePath(request), "accepts_incomplete=true",
                 mapper.writeValueAsBytes(body), requestIdentity, request.originatingUserId());
+    }
+
+    /** OSB bind; a service key has no app, so there is no {@code bind_resource}. */
+    OsbCall bind(ProvisioningRequested request, String requestIdentity) {
+        if (request.operationType() != OperationType.CREATE) {
+            throw new IllegalArgumentException("a binding is created or deleted, not " + request.operationType().wire());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("service_id", request.serviceId());
+        body.put("plan_id", request.planId());
+        body.put("context", context(request));
+        putIfPresent(body, "parameters", parameters(request));
+        return new OsbCall(OsbEndpoint.BIND, "PUT", bindingPath(request), "accepts_incomplete=true",
+                mapper.writeValueAsBytes(body), requestIdentity, request.originatingUserId());
+    }
+
+    OsbCall unbind(ProvisioningRequested request, String requestIdentity) {
+        return new OsbCall(OsbEndpoint.UNBIND, "DELETE", bindingPath(request), deprovisionQuery(request), null,
+                requestIdentity, request.originatingUserId());
+    }
+
+    /** The GET of a binding after its asynchronous bind succeeded: the way to its credentials (OSB 2.17). */
+    public OsbCall fetchBinding(ProvisioningRequested request, String requestIdentity) {
+        return new OsbCall(OsbEndpoint.FETCH_BINDING, "GET", bindingPath(request), "", null, requestIdentity,
+                request.originatingUserId());
     }
 
     OsbCall update(ProvisioningRequested request, String requestIdentity) {
@@ -107,7 +143,7 @@ public final class OsbCalls {
      * the platform's own, so it names no user (OSB: no originating identity on orphan mitigation).
      */
     public OsbCall orphanMitigation(ProvisioningRequested request, String requestIdentity) {
-        return new OsbCall(OsbEndpoint.ORPHAN_MITIGATION, "DELETE", instancePath(request), deprovisionQuery(request),
+        return new OsbCall(OsbEndpoint.ORPHAN_MITIGATION, "DELETE", targetPath(request), deprovisionQuery(request),
                 null, requestIdentity, null);
     }
 
@@ -140,8 +176,8 @@ public final class OsbCalls {
         query.put("service_id", request.serviceId());
         query.put("plan_id", planChange ? request.previousPlanId() : request.planId());
         query.put("operation", brokerOperation);
-        return new OsbCall(OsbEndpoint.LAST_OPERATION, "GET", instancePath(request) + "/last_operation", query(query),
-                null, requestIdentity, originatingUserId);
+        return new OsbCall(request.aboutBinding() ? OsbEndpoint.BINDING_LAST_OPERATION : OsbEndpoint.LAST_OPERATION,
+                "GET", targetPath(request) + "/last_operation", query(query), null, requestIdentity, originatingUserId);
     }
 
     /**
@@ -197,6 +233,15 @@ public final class OsbCalls {
 
     private static String instancePath(ProvisioningRequested request) {
         return INSTANCES + encode(request.instanceGuid());
+    }
+
+    private static String bindingPath(ProvisioningRequested request) {
+        return instancePath(request) + BINDINGS + encode(request.binding().bindingGuid());
+    }
+
+    /** The instance, or the binding when the operation is about one. */
+    private static String targetPath(ProvisioningRequested request) {
+        return request.aboutBinding() ? bindingPath(request) : instancePath(request);
     }
 
     private static String query(Map<String, String> parameters) {

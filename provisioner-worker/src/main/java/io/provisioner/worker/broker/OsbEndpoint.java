@@ -11,7 +11,13 @@ public enum OsbEndpoint {
      * The DELETE of orphan mitigation. Not retried in place either: its durable backoff (Kafka delay
      * tiers) is its only retry layer.
      */
-    ORPHAN_MITIGATION("orphan_mitigation", false);
+    ORPHAN_MITIGATION("orphan_mitigation", false),
+    BIND("bind", true),
+    UNBIND("unbind", true),
+    /** Not retried in place: the poll schedule is its retry. */
+    BINDING_LAST_OPERATION("binding_last_operation", false),
+    /** The GET of a binding whose asynchronous bind succeeded: its answer carries the credentials. */
+    FETCH_BINDING("fetch_binding", false);
 
     private final String tag;
     private final boolean retriedInPlace;
@@ -27,5 +33,10 @@ public enum OsbEndpoint {
 
     boolean retriedInPlace() {
         return retriedInPlace;
+    }
+
+    /** Answers of this endpoint may carry credentials: never quote their bodies in descriptions or logs. */
+    public boolean answersWithCredentials() {
+        return this == BIND || this == FETCH_BINDING;
     }
 }

@@ -79,10 +79,34 @@ class LastOperationPoller {
         } catch (BrokerUnreachable e) {
             outcome = new PollOutcome.NoValidAnswer("unreachable", "no answer: " + e.getMessage());
         }
+        boolean create = request.operationType() == OperationType.CREATE;
+        String credentials = null;
+        if (create && request.aboutBinding() && outcome instanceof PollOutcome.Finished finished
+                && finished.state() == OperationState.SUCCEEDED) {
+            // OSB 2.17: an asynchronous bind's credentials come from a GET of the binding once it succeeded.
+            // Until that GET answers, the bind is not done: the poll (and the GET) come again, up to the deadline.
+            OsbCall fetch = calls.fetchBinding(request, requestIdentity);
+            try {
+                BrokerAnswer answer = broker.call(request.broker(), fetch);
+                if (answer.status() == 200 && answer.wellFormedBinding()) {
+                    credentials = answer.credentials();
+                } else {
+                    outcome = new PollOutcome.NoValidAnswer("fetch_failed", "the bind succeeded but " + fetch.describe()
+                            + " answered HTTP " + answer.status() + (answer.status() == 200 ? " with a malformed body" : ""));
+                    retryAfter = answer.retryAfter();
+                }
+            } catch (BrokerUnreachable e) {
+                outcome = new PollOutcome.NoValidAnswer("fetch_failed", "the bind succeeded but " + fetch.describe()
+                        + " got no answer: " + e.getMessage());
+            }
+        }
         if (outcome instanceof PollOutcome.NoValidAnswer) {
             log.warn("{} gave no valid answer, polling goes on: {}", call.describe(), outcome.summary());
         }
-        boolean create = request.operationType() == OperationType.CREATE;
+        if (credentials != null) {
+            return new StepResult(StatusChange.bound(credentials, poll.brokerOperation(), work.sequence(), requestIdentity),
+                    null, "succeeded");
+        }
         if (outcome instanceof PollOutcome.Finished finished) {
             if (finished.state() == OperationState.FAILED && create) {
                 StepResult mitigated = orphans.begin(request, finished.description(), poll.dashboardUrl(), poll.attempt(),

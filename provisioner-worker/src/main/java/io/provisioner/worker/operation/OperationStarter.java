@@ -84,7 +84,7 @@ public class OperationStarter {
                 steps.counted("request", "continued");
                 return;
             }
-            Optional<OperationProgress> newest = progress.newestOf(request.instanceGuid());
+            Optional<OperationProgress> newest = progress.newestOf(request.target());
             if (newest.isPresent() && !newest.get().operationId().equals(request.operationId())) {
                 if (newest.get().newerThan(position, request.requestedAt())) {
                     log.info("{} is older than operation {} ({}) of the instance: skipped", request.operationType().wire(),
@@ -143,8 +143,11 @@ public class OperationStarter {
                     "accepted");
         }
         if (outcome instanceof StartOutcome.Finished finished) {
-            return new StepResult(new StatusChange(finished.state(), finished.description(), finished.dashboardUrl(),
-                    null, sequence, requestIdentity), null, finished.state().wire());
+            StatusChange change = finished.credentials() != null
+                    ? StatusChange.bound(finished.credentials(), null, sequence, requestIdentity)
+                    : new StatusChange(finished.state(), finished.description(), finished.dashboardUrl(), null, sequence,
+                            requestIdentity);
+            return new StepResult(change, null, finished.state().wire());
         }
         if (outcome instanceof StartOutcome.Orphaned orphaned) {
             return orphans.begin(request, orphaned.failure(), null, attempt, requestIdentity);

@@ -119,7 +119,7 @@ class OrphanMitigation {
         String requestIdentity = requestIdentities.get().toString();
         try (OperationLogContext context = OperationLogContext.open(request, requestIdentity)) {
             Instant now = clock.instant();
-            Optional<OperationProgress> newest = progress.newestOf(request.instanceGuid());
+            Optional<OperationProgress> newest = progress.newestOf(request.target());
             Optional<OperationProgress> own = progress.operation(request.operationId());
             boolean replaced = newest.isPresent() && !newest.get().operationId().equals(request.operationId())
                     && (own.isPresent() ? newest.get().newerThan(own.get())

@@ -76,7 +76,7 @@ class ScheduledSteps implements DueWorkHandler {
                 return new Unwanted("a later step of the operation replaced it", false);
             }
         }
-        Optional<OperationProgress> newest = progress.newestOf(work.request().instanceGuid());
+        Optional<OperationProgress> newest = progress.newestOf(work.request().target());
         if (newest.isPresent() && !newest.get().operationId().equals(work.request().operationId())) {
             boolean replaced = own.isPresent() ? newest.get().newerThan(own.get())
                     : newest.get().newerThan(null, work.request().requestedAt());

@@ -6,6 +6,7 @@ import io.provisioner.worker.broker.BrokerAnswer;
 import io.provisioner.worker.broker.BrokerErrors;
 import io.provisioner.worker.broker.BrokerUnreachable;
 import io.provisioner.worker.broker.OsbCall;
+import io.provisioner.worker.broker.OsbEndpoint;
 
 /**
  * What the broker's answer to a provision, update or deprovision means for the operation: the whole
@@ -14,7 +15,17 @@ import io.provisioner.worker.broker.OsbCall;
 sealed interface StartOutcome {
 
     /** The operation is over, one way or the other. */
-    record Finished(OperationState state, String description, String dashboardUrl) implements StartOutcome {
+    record Finished(OperationState state, String description, String dashboardUrl, String credentials)
+            implements StartOutcome {
+
+        Finished(OperationState state, String description, String dashboardUrl) {
+            this(state, description, dashboardUrl, null);
+        }
+
+        @Override
+        public String toString() {
+            return "Finished[state=" + state + ", description=" + description + "]";
+        }
     }
 
     /** The broker works on it asynchronously (202): poll {@code last_operation}. */
@@ -33,7 +44,7 @@ sealed interface StartOutcome {
         int status = answer.status();
         if (status >= 200 && status < 300) {
             return switch (type) {
-                case CREATE -> provisioned(call, answer);
+                case CREATE -> call.endpoint() == OsbEndpoint.BIND ? bound(call, answer) : provisioned(call, answer);
                 case UPDATE -> updated(call, answer);
                 case DELETE -> deprovisioned(call, answer);
             };
@@ -89,6 +100,22 @@ sealed interface StartOutcome {
             case 202 -> answer.wellFormed() ? accepted(answer) : new Orphaned(BrokerErrors.malformed(answer, call));
             default -> new Orphaned(BrokerErrors.unexpected(answer, call));
         };
+    }
+
+    /** OSB's bind answers and the orphan-mitigation table for bindings, which reads as the provision's. */
+    private static StartOutcome bound(OsbCall call, BrokerAnswer answer) {
+        return switch (answer.status()) {
+            case 200 -> answer.wellFormedBinding() ? boundWith(answer)
+                    : failed(BrokerErrors.malformed(answer, call) + "; after a 200 the platform does not delete the "
+                            + "binding at the broker (OSB)");
+            case 201 -> answer.wellFormedBinding() ? boundWith(answer) : new Orphaned(BrokerErrors.malformed(answer, call));
+            case 202 -> answer.wellFormed() ? accepted(answer) : new Orphaned(BrokerErrors.malformed(answer, call));
+            default -> new Orphaned(BrokerErrors.unexpected(answer, call));
+        };
+    }
+
+    private static StartOutcome boundWith(BrokerAnswer answer) {
+        return new Finished(OperationState.SUCCEEDED, null, null, answer.credentials());
     }
 
     private static StartOutcome updated(OsbCall call, BrokerAnswer answer) {

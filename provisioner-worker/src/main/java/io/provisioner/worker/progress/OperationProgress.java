@@ -13,6 +13,9 @@ import tools.jackson.databind.annotation.JsonNaming;
  * How far one operation got, as the worker records it on {@code provisioning.operations} (worker-private,
  * keyed by operation id, compacted: only the latest record of an operation is kept).
  *
+ * @param instanceGuid what the operation acts on ({@link ProvisioningRequested#target()}): the instance, or
+ *                     the binding for a bind or unbind, so the bindings of an instance never replace each
+ *                     other's operations, nor the instance's
  * @param requestPartition partition of the operation's request record, or null when unknown
  * @param requestOffset offset of the operation's request record, or null when unknown
  * @param requestedAt when the gateway accepted the operation: orders operations whose positions cannot be
@@ -54,7 +57,7 @@ public record OperationProgress(
 
     public static OperationProgress of(ProvisioningRequested request, RequestPosition position, Phase phase, Instant link,
             Instant now) {
-        return new OperationProgress(request.operationId(), request.instanceGuid(), request.operationType(),
+        return new OperationProgress(request.operationId(), request.target(), request.operationType(),
                 position == null ? null : position.partition(), position == null ? null : position.offset(),
                 request.requestedAt(), phase, link, now);
     }

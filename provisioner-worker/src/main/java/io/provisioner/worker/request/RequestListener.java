@@ -37,6 +37,10 @@ class RequestListener {
             orphanMitigations.requested(codec.readOrphanMitigationRequested(record.value()).data(), position);
             return;
         }
+        if (EventTypes.BINDING_REQUESTED.equals(codec.typeOf(record.value()))) {
+            starter.start(codec.readBindingRequested(record.value()).data(), position);
+            return;
+        }
         starter.start(codec.readRequested(record.value()).data(), position);
     }
 }

@@ -141,4 +141,47 @@ class OsbCallsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the request's sealed_parameters cannot be opened with this key");
     }
+
+    private static ProvisioningRequested binding(OperationType type) {
+        ProvisioningRequested base = request(type, null, Map.of("role", "ro"), null);
+        return new ProvisioningRequested(base.operationId(), type, base.instanceGuid(), base.instanceName(),
+                base.serviceId(), base.planId(), null, base.organizationGuid(), base.organizationName(), base.spaceGuid(),
+                base.spaceName(), base.sealedParameters(), null, base.broker(), null, "user-1", Instant.EPOCH,
+                new io.provisioner.schemas.ServiceBindingTarget("key 1", "my-key"));
+    }
+
+    @Test
+    void bindIsAPutOnTheBindingWithContextAndParametersButNoBindResource() {
+        OsbCall call = calls.start(binding(OperationType.CREATE), "rid");
+
+        assertThat(call.endpoint()).isEqualTo(OsbEndpoint.BIND);
+        assertThat(call.describe()).isEqualTo("PUT /v2/service_instances/inst-1/service_bindings/key%201");
+        assertThat(call.query()).isEqualTo("accepts_incomplete=true");
+        assertThat(call.originatingUserId()).isEqualTo("user-1");
+        JsonNode body = body(call);
+        assertThat(body.propertyNames()).containsExactly("service_id", "plan_id", "context", "parameters");
+        assertThat(body.at("/context/platform").asString()).isEqualTo("cloudfoundry");
+        assertThat(body.at("/parameters/role").asString()).isEqualTo("ro");
+    }
+
+    @Test
+    void unbindPollAndFetchAddressTheBinding() {
+        ProvisioningRequested unbind = binding(OperationType.DELETE);
+        String path = "/v2/service_instances/inst-1/service_bindings/key%201";
+
+        OsbCall delete = calls.start(unbind, "rid");
+        OsbCall poll = calls.lastOperation(unbind, "op/1", "rid");
+        OsbCall fetch = calls.fetchBinding(binding(OperationType.CREATE), "rid");
+        OsbCall orphan = calls.orphanMitigation(binding(OperationType.CREATE), "rid");
+
+        assertThat(delete.describe()).isEqualTo("DELETE " + path);
+        assertThat(delete.query()).isEqualTo("service_id=svc&plan_id=plan-new&accepts_incomplete=true");
+        assertThat(poll.endpoint()).isEqualTo(OsbEndpoint.BINDING_LAST_OPERATION);
+        assertThat(poll.describe()).isEqualTo("GET " + path + "/last_operation");
+        assertThat(poll.query()).isEqualTo("service_id=svc&plan_id=plan-new&operation=op%2F1");
+        assertThat(fetch.describe()).isEqualTo("GET " + path);
+        assertThat(fetch.endpoint().answersWithCredentials()).isTrue();
+        assertThat(orphan.describe()).isEqualTo("DELETE " + path);
+        assertThat(orphan.originatingUserId()).isNull();
+    }
 }

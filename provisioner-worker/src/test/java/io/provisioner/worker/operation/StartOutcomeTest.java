@@ -124,4 +124,38 @@ class StartOutcomeTest {
         assertThat(((StartOutcome.Finished) maintenance).description()).contains("update the broker's catalog",
                 "version 2 expected");
     }
+
+    private static final OsbCall BIND = new OsbCall(OsbEndpoint.BIND, "PUT",
+            "/v2/service_instances/i/service_bindings/b", "accepts_incomplete=true", null, "rid", null);
+
+    @ParameterizedTest(name = "bind answered {0} {1} -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            200 | {"credentials":{"p":"x"}}  | succeeded
+            201 | {"credentials":{"p":"x"}}  | succeeded
+            201 | {}                         | succeeded
+            202 | {"operation":"o"}          | Accepted
+            200 | {"credentials":"x"}        | failed
+            201 | {"credentials":"x"}        | Orphaned
+            201 | not json                   | Orphaned
+            202 | {"operation":42}           | Orphaned
+            204 | ''                         | Orphaned
+            500 | {}                         | Orphaned
+            408 | {}                         | RetryLater
+            409 | {}                         | failed
+            422 | {"error":"AsyncRequired"}  | failed
+            400 | {}                         | failed
+            """)
+    void bindAnswersFollowTheOrphanMitigationTableForBindings(int status, String body, String expected) {
+        assertThat(kind(StartOutcome.of(OperationType.CREATE, BIND, answer(status, body)))).isEqualTo(expected);
+    }
+
+    @Test
+    void aBoundAnswerCarriesTheCredentialsAndAMalformedOneIsNeverQuoted() {
+        StartOutcome bound = StartOutcome.of(OperationType.CREATE, BIND, answer(201, "{\"credentials\":{\"p\":\"x\"}}"));
+        StartOutcome broken = StartOutcome.of(OperationType.CREATE, BIND, answer(201, "{\"credentials\": \"pw-secret\""));
+
+        assertThat(((StartOutcome.Finished) bound).credentials()).isEqualTo("{\"p\":\"x\"}");
+        assertThat(bound.toString()).doesNotContain("\"x\"");
+        assertThat(((StartOutcome.Orphaned) broken).failure()).doesNotContain("pw-secret").contains("not quoted");
+    }
 }
