@@ -46,6 +46,7 @@ class AuthorizationMatrixTest extends GatewayTestBase {
     private String instance;
     private String broker;
     private String plan;
+    private String visibility;
     /** Whose roles the role endpoints change: no caller of the matrix, so no case changes another's outcome. */
     private final String roleTarget = UUID.randomUUID().toString();
 
@@ -95,7 +96,13 @@ class AuthorizationMatrixTest extends GatewayTestBase {
         plan = planGuid(CatalogBroker.SYNC_PLAN_ID);
         instance = send("POST", "/v2/service_instances?accepts_incomplete=true", json(Map.of("name", "authz-"
                 + UUID.randomUUID(), "space_guid", space, "service_plan_guid", plan))).json().at("/metadata/guid").asString();
+        visibility = send("POST", "/v2/service_plan_visibilities", json(Map.of("service_plan_guid", plan,
+                "organization_guid", org))).json().at("/metadata/guid").asString();
         broker = get("/v2/service_brokers?q=name:test-broker").json().at("/resources/0/metadata/guid").asString();
+        // A space role needs the user in the organization first, as in Cloud Controller.
+        for (String member : List.of(userId("developer"), userId("auditor"), roleTarget)) {
+            assertThat(send("PUT", "/v2/organizations/" + org + "/users/" + member, null).status()).isEqualTo(201);
+        }
         assertThat(send("PUT", "/v2/spaces/" + space + "/developers/" + userId("developer"), null).status()).isEqualTo(201);
         assertThat(send("PUT", "/v2/spaces/" + space + "/auditors/" + userId("auditor"), null).status()).isEqualTo(201);
         assertThat(send("PUT", "/v2/organizations/" + org + "/managers/" + userId("manager"), null).status()).isEqualTo(201);
@@ -160,6 +167,34 @@ class AuthorizationMatrixTest extends GatewayTestBase {
                         .answering(204, null),
                 new Endpoint("PUT", "/v2/organizations/" + org + "/users/" + roleTarget, null, Needs.ORG_MANAGER)
                         .answering(201, null),
+                // Service access, users and roles (the cf CLI's admin commands), and the v3 reads.
+                new Endpoint("GET", "/v2/service_bindings?q=service_instance_guid:" + instance, null, Needs.READ_ANY),
+                new Endpoint("GET", "/v2/config/feature_flags/set_roles_by_username", null, Needs.READ_ANY),
+                new Endpoint("GET", "/v2/service_plan_visibilities", null, Needs.READ_ANY),
+                new Endpoint("GET", "/v2/service_plan_visibilities/" + visibility, null, Needs.READ_SPACE),
+                new Endpoint("POST", "/v2/service_plan_visibilities", json(Map.of("service_plan_guid", plan)),
+                        Needs.ADMIN_WRITE).answering(400, "CF-MessageParseError"),
+                new Endpoint("DELETE", "/v2/service_plan_visibilities/" + UUID.randomUUID(), null, Needs.ADMIN_WRITE)
+                        .answering(404, "CF-ServicePlanVisibilityNotFound"),
+                new Endpoint("PUT", "/v2/service_plans/" + plan, json(Map.of("public", "yes")), Needs.ADMIN_WRITE)
+                        .answering(400, "CF-MessageParseError"),
+                new Endpoint("GET", "/v2/users", null, Needs.ADMIN_READ),
+                new Endpoint("GET", "/v2/users/" + roleTarget, null, Needs.ADMIN_READ),
+                new Endpoint("GET", "/v2/users/" + roleTarget + "/organizations", null, Needs.ADMIN_READ),
+                new Endpoint("POST", "/v2/users", json(Map.of("guid", "")), Needs.ADMIN_WRITE)
+                        .answering(400, "CF-MessageParseError"),
+                new Endpoint("DELETE", "/v2/users/" + UUID.randomUUID(), null, Needs.ADMIN_WRITE)
+                        .answering(404, "CF-UserNotFound"),
+                new Endpoint("GET", "/v2/organizations/" + org + "/managers", null, Needs.READ_SPACE),
+                new Endpoint("GET", "/v2/spaces/" + space + "/developers", null, Needs.READ_SPACE),
+                new Endpoint("PUT", "/v2/organizations/" + org + "/auditors", json(Map.of("username", "nobody")),
+                        Needs.ORG_MANAGER).answering(404, "CF-UserNotFound"),
+                new Endpoint("DELETE", "/v2/spaces/" + otherSpace + "/auditors", json(Map.of("username", "nobody")),
+                        Needs.ORG_MANAGER).answering(404, "CF-UserNotFound"),
+                new Endpoint("GET", "/v3", null, Needs.PUBLIC),
+                new Endpoint("GET", "/v3/organizations?names=x", null, Needs.READ_ANY),
+                new Endpoint("GET", "/v3/spaces?organization_guids=" + org, null, Needs.READ_ANY),
+                new Endpoint("GET", "/v3/isolation_segments", null, Needs.READ_ANY),
                 // Operator endpoints: the admin scope alone; a bad query or body is refused after that check.
                 new Endpoint("GET", "/admin/dead-letters?topic=provisioning.status.dlt&limit=0", null, Needs.ADMIN_SCOPE)
                         .answering(400, "CF-BadQueryParameter"),

@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.provisioner.gateway.api.CfError;
 import io.provisioner.gateway.catalog.CatalogStore;
+import io.provisioner.gateway.catalog.PlanAccess;
 import io.provisioner.gateway.catalog.PlanTarget;
 import io.provisioner.gateway.catalog.SpaceTarget;
 import io.provisioner.gateway.outbox.OutboxWriter;
@@ -60,14 +61,16 @@ public class ServiceInstances {
     private final MeterRegistry meters;
     private final Permissions permissions;
     private final SecretSealer sealer;
+    private final PlanAccess planAccess;
     private final java.time.Duration defaultDeadline;
 
     ServiceInstances(CatalogStore catalog, ServiceInstanceStore store, OutboxWriter outbox,
             TransactionTemplate transactions, JsonMapper json, Clock clock, MeterRegistry meters,
-            Permissions permissions, SecretSealer sealer,
+            Permissions permissions, SecretSealer sealer, PlanAccess planAccess,
             @org.springframework.beans.factory.annotation.Value("${provisioner.operations.default-deadline:24h}")
             java.time.Duration defaultDeadline) {
         this.sealer = sealer;
+        this.planAccess = planAccess;
         this.defaultDeadline = defaultDeadline;
         this.permissions = permissions;
         io.micrometer.core.instrument.Gauge.builder("provisioner.operations.in.flight", store,
@@ -94,6 +97,7 @@ public class ServiceInstances {
                 .orElseThrow(() -> CfError.SERVICE_INSTANCE_INVALID.exception(
                         "The service instance is invalid: not a valid space"));
         permissions.requireSpaceDeveloper(caller, space.guid());
+        planAccess.requireUsable(caller, plan.planGuid(), space.organizationGuid());
         String userId = caller.userId();
         validateName(request.name());
         validateTags(request.tags());
@@ -140,6 +144,8 @@ public class ServiceInstances {
                     newPlan = catalog.planTarget(change.planGuid()).filter(PlanTarget::active)
                             .orElseThrow(() -> CfError.SERVICE_INSTANCE_INVALID.exception(
                                     "The service instance is invalid: not a valid service plan"));
+                    planAccess.requireUsable(caller, newPlan.planGuid(),
+                            catalog.spaceTarget(current.spaceGuid()).orElseThrow().organizationGuid());
                     if (!newPlan.serviceGuid().equals(currentPlan.serviceGuid())) {
                         throw CfError.INVALID_RELATION.exception(
                                 "The service plan must belong to the service of the service instance");
