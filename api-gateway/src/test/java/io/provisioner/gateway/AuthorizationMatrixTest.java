@@ -47,6 +47,7 @@ class AuthorizationMatrixTest extends GatewayTestBase {
     private String broker;
     private String plan;
     private String key;
+    private String visibility;
     /** Whose roles the role endpoints change: no caller of the matrix, so no case changes another's outcome. */
     private final String roleTarget = UUID.randomUUID().toString();
 
@@ -103,7 +104,13 @@ class AuthorizationMatrixTest extends GatewayTestBase {
                   operation_state, operation_description, operation_sequence, operation_created_at, created_at)
                 VALUES (?, 'authz-key', ?, ?, 'create', 'succeeded', '', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)""")
                 .params(key, instance, UUID.randomUUID().toString()).update();
+        visibility = send("POST", "/v2/service_plan_visibilities", json(Map.of("service_plan_guid", plan,
+                "organization_guid", org))).json().at("/metadata/guid").asString();
         broker = get("/v2/service_brokers?q=name:test-broker").json().at("/resources/0/metadata/guid").asString();
+        // A space role needs the user in the organization first, as in Cloud Controller.
+        for (String member : List.of(userId("developer"), userId("auditor"), roleTarget)) {
+            assertThat(send("PUT", "/v2/organizations/" + org + "/users/" + member, null).status()).isEqualTo(201);
+        }
         assertThat(send("PUT", "/v2/spaces/" + space + "/developers/" + userId("developer"), null).status()).isEqualTo(201);
         assertThat(send("PUT", "/v2/spaces/" + space + "/auditors/" + userId("auditor"), null).status()).isEqualTo(201);
         assertThat(send("PUT", "/v2/organizations/" + org + "/managers/" + userId("manager"), null).status()).isEqualTo(201);
@@ -175,6 +182,34 @@ class AuthorizationMatrixTest extends GatewayTestBase {
                         .answering(204, null),
                 new Endpoint("PUT", "/v2/organizations/" + org + "/users/" + roleTarget, null, Needs.ORG_MANAGER)
                         .answering(201, null),
+                // Service access, users and roles (the cf CLI's admin commands), and the v3 reads.
+                new Endpoint("GET", "/v2/service_bindings?q=service_instance_guid:" + instance, null, Needs.READ_ANY),
+                new Endpoint("GET", "/v2/config/feature_flags/set_roles_by_username", null, Needs.READ_ANY),
+                new Endpoint("GET", "/v2/service_plan_visibilities", null, Needs.READ_ANY),
+                new Endpoint("GET", "/v2/service_plan_visibilities/" + visibility, null, Needs.READ_SPACE),
+                new Endpoint("POST", "/v2/service_plan_visibilities", json(Map.of("service_plan_guid", plan)),
+                        Needs.ADMIN_WRITE).answering(400, "CF-MessageParseError"),
+                new Endpoint("DELETE", "/v2/service_plan_visibilities/" + UUID.randomUUID(), null, Needs.ADMIN_WRITE)
+                        .answering(404, "CF-ServicePlanVisibilityNotFound"),
+                new Endpoint("PUT", "/v2/service_plans/" + plan, json(Map.of("public", "yes")), Needs.ADMIN_WRITE)
+                        .answering(400, "CF-MessageParseError"),
+                new Endpoint("GET", "/v2/users", null, Needs.ADMIN_READ),
+                new Endpoint("GET", "/v2/users/" + roleTarget, null, Needs.ADMIN_READ),
+                new Endpoint("GET", "/v2/users/" + roleTarget + "/organizations", null, Needs.ADMIN_READ),
+                new Endpoint("POST", "/v2/users", json(Map.of("guid", "")), Needs.ADMIN_WRITE)
+                        .answering(400, "CF-MessageParseError"),
+                new Endpoint("DELETE", "/v2/users/" + UUID.randomUUID(), null, Needs.ADMIN_WRITE)
+                        .answering(404, "CF-UserNotFound"),
+                new Endpoint("GET", "/v2/organizations/" + org + "/managers", null, Needs.READ_SPACE),
+                new Endpoint("GET", "/v2/spaces/" + space + "/developers", null, Needs.READ_SPACE),
+                new Endpoint("PUT", "/v2/organizations/" + org + "/auditors", json(Map.of("username", "nobody")),
+                        Needs.ORG_MANAGER).answering(404, "CF-UserNotFound"),
+                new Endpoint("DELETE", "/v2/spaces/" + otherSpace + "/auditors", json(Map.of("username", "nobody")),
+                        Needs.ORG_MANAGER).answering(404, "CF-UserNotFound"),
+                new Endpoint("GET", "/v3", null, Needs.PUBLIC),
+                new Endpoint("GET", "/v3/organizations?names=x", null, Needs.READ_ANY),
+                new Endpoint("GET", "/v3/spaces?organization_guids=" + org, null, Needs.READ_ANY),
+                new Endpoint("GET", "/v3/isolation_segments", null, Needs.READ_ANY),
                 // Operator endpoints: the admin scope alone; a bad query or body is refused after that check.
                 new Endpoint("GET", "/admin/dead-letters?topic=provisioning.status.dlt&limit=0", null, Needs.ADMIN_SCOPE)
                         .answering(400, "CF-BadQueryParameter"),

@@ -17,13 +17,6 @@ import io.provisioner.schemas.OperationType;
 /** The Cloud Controller v2 surface: every endpoint and the error codes that apply to it. */
 class ContractTest extends GatewayTestBase {
 
-    private static void assertError(Answer answer, int status, String errorCode, int code) {
-        assertThat(answer.status()).as(answer.body()).isEqualTo(status);
-        assertThat(answer.errorCode()).isEqualTo(errorCode);
-        assertThat(answer.code()).isEqualTo(code);
-        assertThat(answer.json().get("description").asString()).isNotBlank();
-    }
-
     private String org() {
         Answer org = send("POST", "/v2/organizations", json(Map.of("name", "org-" + UUID.randomUUID())));
         assertThat(org.status()).isEqualTo(201);
@@ -445,7 +438,7 @@ class ContractTest extends GatewayTestBase {
     @Test
     void wrongMethodsAndUnknownRoutesAreNotFound() {
         assertError(send("PATCH", "/v2/service_instances", "{}"), 404, "CF-NotFound", 10000);
-        assertError(get("/v2/apps"), 404, "CF-NotFound", 10000);
+        assertError(get("/v2/buildpacks"), 404, "CF-NotFound", 10000);
         assertError(get("/nothing/here"), 404, "CF-NotFound", 10000);
     }
 }

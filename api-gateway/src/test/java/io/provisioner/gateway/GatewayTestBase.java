@@ -158,6 +158,28 @@ public abstract class GatewayTestBase {
         }
     }
 
+    /** A Cloud Controller error: the status, {@code error_code}, {@code code} and a description. */
+    protected static void assertError(Answer answer, int status, String errorCode, int code) {
+        org.assertj.core.api.Assertions.assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+        org.assertj.core.api.Assertions.assertThat(answer.errorCode()).as(answer.body()).isEqualTo(errorCode);
+        org.assertj.core.api.Assertions.assertThat(answer.code()).isEqualTo(code);
+        org.assertj.core.api.Assertions.assertThat(answer.json().get("description").asString()).isNotBlank();
+    }
+
+    /** Sends with a raw access token (e.g. one a user got from the password grant). */
+    protected Answer sendWithToken(String accessToken, String method, String path, String body) {
+        return sendWith("bearer " + accessToken, method, path, body, "application/json");
+    }
+
+    /** Logs in with the password grant, as the cf CLI does; the access token. */
+    protected String accessToken(String username, String password) {
+        Answer answer = sendWith("Basic Y2Y6", "POST", "/oauth/token", "grant_type=password&username="
+                + java.net.URLEncoder.encode(username, StandardCharsets.UTF_8) + "&password="
+                + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8), "application/x-www-form-urlencoded");
+        org.assertj.core.api.Assertions.assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json().get("access_token").asString();
+    }
+
     protected Answer send(String method, String path, String body) {
         return send(method, path, body, "application/json");
     }

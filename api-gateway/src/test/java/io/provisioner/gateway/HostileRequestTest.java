@@ -210,8 +210,10 @@ class HostileRequestTest extends GatewayTestBase {
             }
             cases.add(new Hostile("GET", path, null, null, missing));
             cases.add(new Hostile("DELETE", path + "?accepts_incomplete=true", null, null, writable ? missing : noRoute));
+            // plans are updated too (public or not), by admins
+            boolean updatable = writable || collection.equals("service_plans");
             cases.add(new Hostile("PUT", path + "?accepts_incomplete=true", "{\"name\": \"x\"}", "application/json",
-                    writable ? missing : noRoute));
+                    updatable ? missing : noRoute));
         }
         for (String contentType : CONTENT_TYPES) {
             // Cloud Controller reads the body as JSON whatever the Content-Type says: a valid create is created.

@@ -23,12 +23,6 @@ class InstanceParametersTest extends GatewayTestBase {
         return created.json().at("/metadata/guid").asString();
     }
 
-    private static void assertError(Answer answer, int status, String errorCode, int code) {
-        assertThat(answer.status()).as(answer.body()).isEqualTo(status);
-        assertThat(answer.errorCode()).isEqualTo(errorCode);
-        assertThat(answer.code()).isEqualTo(code);
-    }
-
     @Test
     void theParametersComeFromTheBrokerExactlyAsItWroteThem() {
         String guid = instanceOn(spaceGuid("test-space"), CatalogBroker.ASYNC_PLAN_ID);
@@ -96,6 +90,9 @@ class InstanceParametersTest extends GatewayTestBase {
                 .at("/metadata/guid").asString();
         String space = send("POST", "/v2/spaces", json(Map.of("name", "params", "organization_guid", org))).json()
                 .at("/metadata/guid").asString();
+        for (String member : java.util.List.of(userId("developer"), userId("auditor"))) {
+            assertThat(send("PUT", "/v2/organizations/" + org + "/users/" + member, null).status()).isEqualTo(201);
+        }
         assertThat(send("PUT", "/v2/spaces/" + space + "/developers/" + userId("developer"), null).status()).isEqualTo(201);
         assertThat(send("PUT", "/v2/spaces/" + space + "/auditors/" + userId("auditor"), null).status()).isEqualTo(201);
         String guid = instanceOn(space, CatalogBroker.ASYNC_PLAN_ID);

@@ -135,7 +135,15 @@ class OpenApiDescriptionTest extends GatewayTestBase {
             return;
         }
         // The token issuer speaks OAuth 2.0, not Cloud Controller: its errors are UAA's {error, error_description}.
-        if (where.contains("/oauth/") || where.contains(" /Users/")) {
+        if (where.contains("/oauth/") || where.contains(" /Users")) {
+            return;
+        }
+        // The v3 reads answer v3's error body ({"errors": [...]}), described as V3Errors; a missing token or
+        // scope is refused before any v3 code runs, in the gateway's CF envelope.
+        if (where.contains(" /v3") && code != 401 && code != 403) {
+            if (content == null || !content.at("/application~1json/schema/$ref").asString().endsWith("/V3Errors")) {
+                problems.add(where + " " + status + ": a v3 error must be described as V3Errors");
+            }
             return;
         }
         // Every error response names the CF errors it may carry, each answered with exactly this status.
@@ -179,7 +187,7 @@ class OpenApiDescriptionTest extends GatewayTestBase {
                 String body = method.equals("get") || method.equals("delete") ? null : "{}";
                 Answer answer = sendWith(null, method.toUpperCase(), concrete, body, "application/json");
                 // the token issuer's own endpoints answer as UAA does, the API in the CF envelope
-                boolean uaa = path.startsWith("/oauth/") || path.startsWith("/Users/");
+                boolean uaa = path.startsWith("/oauth/") || path.startsWith("/Users");
                 boolean refused = answer.status() == 401 && answer.body().contains(
                         uaa ? "\"error\":\"unauthorized\"" : "\"CF-NotAuthenticated\"");
                 if (bearer) {
@@ -199,7 +207,7 @@ class OpenApiDescriptionTest extends GatewayTestBase {
         assertThat(problems).isEmpty();
         assertThat(secured).isGreaterThan(30);
         // Exactly what the gateway's security configuration lets through without a token: discovery and the issuer.
-        assertThat(open).containsExactlyInAnyOrder("GET /", "GET /v2/info", "GET /login", "GET /token_keys",
+        assertThat(open).containsExactlyInAnyOrder("GET /", "GET /v2/info", "GET /v3", "GET /login", "GET /token_keys",
                 "POST /oauth/token");
     }
 
@@ -311,6 +319,8 @@ class OpenApiDescriptionTest extends GatewayTestBase {
         orphanMitigations();
         authentication();
         errorAnswers();
+        adminCommands();
+        versionThree();
 
         Set<String> describedSuccesses = new TreeSet<>();
         for (String path : DOC.get("paths").propertyNames()) {
@@ -416,11 +426,88 @@ class OpenApiDescriptionTest extends GatewayTestBase {
         String space = spaceGuid("test-space");
         String org = check("GET", "/v2/organizations?q=name:test-org", null, 200).json().at("/resources/0/metadata/guid")
                 .asString();
+        check("PUT", "/v2/organizations/" + org + "/users/" + userId("auditor"), null, 201);
         check("PUT", "/v2/spaces/" + space + "/auditors/" + userId("auditor"), null, 201);
         check("DELETE", "/v2/spaces/" + space + "/auditors/" + userId("auditor"), null, 204);
-        check("PUT", "/v2/organizations/" + org + "/users/" + userId("auditor"), null, 201);
         check("DELETE", "/v2/organizations/" + org + "/users/" + userId("auditor"), null, 204);
         check("PUT", "/v2/spaces/" + space + "/wizards/" + userId("auditor"), null, 404);
+    }
+
+    /** Service access, users and roles, the SCIM subset: what the cf CLI's admin commands call. */
+    private void adminCommands() {
+        check("GET", "/v2/service_bindings?q=service_instance_guid:" + UUID.randomUUID(), null, 200);
+        check("GET", "/v2/config/feature_flags/set_roles_by_username", null, 200);
+        check("GET", "/v2/config/feature_flags/no_such_flag", null, 404);
+        String plan = planGuid(CatalogBroker.SYNC_PLAN_ID);
+        check("PUT", "/v2/service_plans/" + plan, json(Map.of("public", true)), 201);
+        check("PUT", "/v2/service_plans/" + UUID.randomUUID(), json(Map.of("public", true)), 404);
+        String org = check("POST", "/v2/organizations", json(Map.of("name", "oa-admin-" + UUID.randomUUID())), 201)
+                .json().at("/metadata/guid").asString();
+        String space = check("POST", "/v2/spaces", json(Map.of("name", "oa-admin", "organization_guid", org)), 201)
+                .json().at("/metadata/guid").asString();
+        String visibility = check("POST", "/v2/service_plan_visibilities", json(Map.of("service_plan_guid", plan,
+                "organization_guid", org)), 201).json().at("/metadata/guid").asString();
+        check("POST", "/v2/service_plan_visibilities", json(Map.of("service_plan_guid", plan,
+                "organization_guid", org)), 400);
+        check("GET", "/v2/service_plan_visibilities?q=organization_guid:" + org, null, 200);
+        check("GET", "/v2/service_plan_visibilities/" + visibility, null, 200);
+        check("DELETE", "/v2/service_plan_visibilities/" + visibility, null, 204);
+        check("GET", "/v2/service_plan_visibilities/" + visibility, null, 404);
+
+        String scimUser = "oa-user-" + UUID.randomUUID();
+        String id = check("POST", "/Users", json(Map.of("userName", scimUser, "password", "pw-" + UUID.randomUUID())),
+                201).json().get("id").asString();
+        check("POST", "/Users", json(Map.of("userName", scimUser, "password", "another")), 409);
+        check("GET", "/Users?filter=" + java.net.URLEncoder.encode("userName eq \"" + scimUser + "\"",
+                java.nio.charset.StandardCharsets.UTF_8), null, 200);
+        check("GET", "/Users?filter=nonsense", null, 400);
+        check("POST", "/v2/users", json(Map.of("guid", id)), 201);
+        check("POST", "/v2/users", json(Map.of("guid", id)), 400);
+        check("GET", "/v2/users", null, 200);
+        check("GET", "/v2/users/" + id, null, 200);
+        check("PUT", "/v2/organizations/" + org + "/users", json(Map.of("username", scimUser)), 201);
+        check("PUT", "/v2/spaces/" + space + "/developers", json(Map.of("username", scimUser)), 201);
+        check("PUT", "/v2/spaces/" + space + "/managers", json(Map.of("username", "nobody-" + UUID.randomUUID())), 404);
+        check("GET", "/v2/organizations/" + org + "/users", null, 200);
+        check("GET", "/v2/spaces/" + space + "/developers", null, 200);
+        check("GET", "/v2/users/" + id + "/organizations", null, 200);
+        check("DELETE", "/v2/spaces/" + space + "/developers", json(Map.of("username", scimUser)), 204);
+        check("DELETE", "/v2/organizations/" + org + "/users", json(Map.of("username", scimUser)), 204);
+        check("DELETE", "/v2/users/" + id, null, 204);
+        check("GET", "/v2/users/" + id, null, 404);
+        check("DELETE", "/Users/" + id, null, 200);
+        check("DELETE", "/Users/" + id, null, 404);
+    }
+
+    /** What cf org and cf space read besides organizations and spaces. */
+    private void platformLists() {
+        String org = check("GET", "/v2/organizations?q=name:test-org", null, 200).json().at("/resources/0/metadata/guid")
+                .asString();
+        String quota = check("GET", "/v2/organizations/" + org, null, 200).json().at("/entity/quota_definition_guid")
+                .asString();
+        check("GET", "/v2/quota_definitions/" + quota, null, 200);
+        check("GET", "/v2/quota_definitions/" + UUID.randomUUID(), null, 404);
+        check("GET", "/v2/quota_definitions?q=name:default", null, 200);
+        check("GET", "/v2/shared_domains", null, 200);
+        check("GET", "/v2/apps?q=space_guid:" + spaceGuid("test-space"), null, 200);
+        check("GET", "/v2/organizations/" + org + "/private_domains", null, 200);
+        for (String list : List.of("apps", "security_groups", "staging_security_groups")) {
+            check("GET", "/v2/spaces/" + spaceGuid("test-space") + "/" + list, null, 200);
+        }
+    }
+
+    private void versionThree() {
+        platformLists();
+        check("GET", "/v3", null, 200);
+        String org = check("GET", "/v3/organizations?names=test-org", null, 200).json().at("/resources/0/guid")
+                .asString();
+        check("GET", "/v3/organizations?colour=blue", null, 400);
+        String space = check("GET", "/v3/spaces?names=test-space&organization_guids=" + org, null, 200).json()
+                .at("/resources/0/guid").asString();
+        check("GET", "/v3/isolation_segments?organization_guids=" + org, null, 200);
+        check("GET", "/v3/organizations/" + org + "/relationships/default_isolation_segment", null, 200);
+        check("GET", "/v3/spaces/" + space + "/relationships/isolation_segment", null, 200);
+        check("GET", "/v3/spaces/" + UUID.randomUUID() + "/relationships/isolation_segment", null, 404);
     }
 
     private void linksAndOperations() {

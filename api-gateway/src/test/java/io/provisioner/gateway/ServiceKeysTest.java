@@ -57,6 +57,10 @@ class ServiceKeysTest extends GatewayTestBase {
                 .at("/metadata/guid").asString();
         space = send("POST", "/v2/spaces", json(Map.of("name", "keys", "organization_guid", org))).json()
                 .at("/metadata/guid").asString();
+        // A space role needs the user in the organization first, as in Cloud Controller.
+        for (String member : List.of(userId("developer"), userId("auditor"))) {
+            assertThat(send("PUT", "/v2/organizations/" + org + "/users/" + member, null).status()).isEqualTo(201);
+        }
         assertThat(send("PUT", "/v2/spaces/" + space + "/developers/" + userId("developer"), null).status()).isEqualTo(201);
         assertThat(send("PUT", "/v2/spaces/" + space + "/auditors/" + userId("auditor"), null).status()).isEqualTo(201);
         bindablePlan = planGuid(CatalogBroker.FIXED_PLAN_ID);
@@ -92,12 +96,6 @@ class ServiceKeysTest extends GatewayTestBase {
         await().atMost(PATIENCE).until(() -> get("/v2/service_keys/" + key).json().at("/entity/last_operation/state")
                 .asString().equals("succeeded"));
         return key;
-    }
-
-    private void assertError(Answer answer, int status, String errorCode, int code) {
-        assertThat(answer.status()).as(answer.body()).isEqualTo(status);
-        assertThat(answer.errorCode()).as(answer.body()).isEqualTo(errorCode);
-        assertThat(answer.code()).isEqualTo(code);
     }
 
     @Test

@@ -210,4 +210,109 @@ class EndToEndTest {
         }
         assertThat(records).as("the scan read the provisioning topics").isPositive();
     }
+
+    // ---------------------------------------------------------------------------------------------------
+    // The cf CLI's admin commands, as the plain HTTP calls it makes in its order (see CfCli)
+
+    @Test
+    void orgsSpacesUsersAndRolesWorkAsTheCliCallsThem() {
+        CfCli admin = CfCli.login(stack.gatewayUrl(), "admin", "admin");
+        String o2 = "o2-" + UUID.randomUUID();
+        admin.createOrg(o2, "admin");
+        admin.createSpace("s2", o2, "admin");
+        assertThat(admin.orgUsers(o2)).containsEntry("managers", List.of("admin")).containsEntry("users", List.of("admin"));
+        assertThat(admin.spaceUsers(o2, "s2")).containsEntry("managers", List.of("admin"))
+                .containsEntry("developers", List.of("admin")).containsEntry("auditors", List.of());
+
+        String bob = "bob-" + UUID.randomUUID();
+        admin.createUser(bob, "bob-password");
+        admin.setOrgRole(bob, o2, "auditors");
+        admin.setSpaceRole(bob, o2, "s2", "developers");
+        assertThat(admin.orgUsers(o2).get("auditors")).containsExactly(bob);
+        assertThat(admin.orgUsers(o2).get("users")).containsExactlyInAnyOrder("admin", bob);
+        assertThat(admin.spaceUsers(o2, "s2").get("developers")).containsExactlyInAnyOrder("admin", bob);
+
+        // the new user logs in and works in the space the role gave them
+        CfCli asBob = CfCli.login(stack.gatewayUrl(), bob, "bob-password");
+        assertThat(asBob.spaceUsers(o2, "s2").get("developers")).contains(bob);
+
+        admin.unsetOrgRole(bob, o2, "auditors");
+        admin.unsetSpaceRoleByGuid(bob, o2, "s2", "developers");
+        assertThat(admin.orgUsers(o2).get("auditors")).isEmpty();
+        assertThat(admin.spaceUsers(o2, "s2").get("developers")).containsExactly("admin");
+    }
+
+    @Test
+    void cfOrgAndCfSpacePrintTheirSummaries() {
+        CfCli admin = CfCli.login(stack.gatewayUrl(), "admin", "admin");
+        String o4 = "o4-" + UUID.randomUUID();
+        admin.createOrg(o4, "admin");
+        String space = admin.createSpace("s4", o4, "admin");
+        assertThat(admin.org(o4)).containsEntry("name", o4).containsEntry("domains", 0).containsEntry("quota", "default")
+                .containsEntry("spaces", List.of("s4")).containsEntry("isolation segments", 0);
+        assertThat(admin.space(o4, "s4")).containsEntry("apps", 0).containsEntry("services", List.of())
+                .containsEntry("isolation segment", "");
+        // any other v3 path is v3's 404, which the CLI reports as an error instead of crashing
+        CfCli.Reply unknown = admin.call("GET", "/v3/spaces/" + space + "/features", null);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().at("/errors/0/title").asString()).isEqualTo("CF-NotFound");
+    }
+
+    @Test
+    void serviceAccessPerOrganizationDecidesWhatAUserSeesAndCreates() {
+        CfCli admin = CfCli.login(stack.gatewayUrl(), "admin", "admin");
+        String o3 = "o3-" + UUID.randomUUID();
+        admin.createOrg(o3, "admin");
+        String s3 = admin.createSpace("s3", o3, "admin");
+        String carol = "carol-" + UUID.randomUUID();
+        admin.createUser(carol, "carol-password");
+        admin.setSpaceRole(carol, o3, "s3", "developers");
+        CfCli asCarol = CfCli.login(stack.gatewayUrl(), carol, "carol-password");
+        assertThat(asCarol.marketplace(s3)).contains("sample-db/sync", "sample-db/async");
+
+        admin.disableServiceAccess("sample-db", "sync", null);
+        try {
+            assertThat(admin.serviceAccess("sample-db")).containsEntry("sync", "none").containsEntry("async", "all");
+            assertThat(asCarol.marketplace(s3)).doesNotContain("sample-db/sync").contains("sample-db/async");
+            assertThat(asCarol.createService(s3, "sample-db", "sync", "never").status()).isZero();
+
+            admin.enableServiceAccess("sample-db", "sync", o3);
+            assertThat(admin.serviceAccess("sample-db")).containsEntry("sync", "limited: " + o3);
+            assertThat(asCarol.marketplace(s3)).contains("sample-db/sync");
+            CfCli.Reply created = asCarol.createService(s3, "sample-db", "sync", "carols-db");
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            String guid = created.json().at("/metadata/guid").asString();
+            await().atMost(Duration.ofSeconds(10)).until(() -> asCarol.call("GET", "/v2/service_instances/" + guid, null)
+                    .json().at("/entity/last_operation/state").asString().equals("succeeded"));
+
+            // taken away again: nothing new, but the instance made meanwhile keeps working
+            admin.disableServiceAccess("sample-db", "sync", o3);
+            assertThat(asCarol.marketplace(s3)).doesNotContain("sample-db/sync");
+            assertThat(asCarol.call("GET", "/v2/service_instances/" + guid, null).status()).isEqualTo(200);
+            assertThat(asCarol.call("DELETE", "/v2/service_instances/" + guid + "?accepts_incomplete=true", null)
+                    .status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    asCarol.call("GET", "/v2/service_instances/" + guid, null).status() == 404);
+        } finally {
+            admin.enableServiceAccess("sample-db", "sync", null);
+        }
+        assertThat(admin.serviceAccess("sample-db")).containsEntry("sync", "all");
+    }
+
+    @Test
+    void cfJavaClientsOperationsApiFindsTheOrgTheSpaceAndAnInstancesBindings() {
+        CfCli admin = CfCli.login(stack.gatewayUrl(), "admin", "admin");
+        String org = admin.expect(200, "GET", "/v3/organizations?names=local-org", null).at("/resources/0/guid")
+                .asString();
+        JsonNode spaces = admin.expect(200, "GET", "/v3/spaces?names=local-space&organization_guids=" + org, null);
+        assertThat(spaces.at("/pagination/total_results").asInt()).isEqualTo(1);
+        String space = spaces.at("/resources/0/guid").asString();
+        String name = "java-client-" + UUID.randomUUID();
+        String guid = client.create(name, StackClient.SYNC_PLAN, null);
+        JsonNode found = admin.expect(200, "GET", "/v2/spaces/" + space + "/service_instances?q="
+                + CfCli.enc("name:" + name), null);
+        assertThat(found.at("/resources/0/metadata/guid").asString()).isEqualTo(guid);
+        assertThat(admin.expect(200, "GET", "/v2/service_bindings?q=" + CfCli.enc("service_instance_guid:" + guid), null)
+                .get("total_results").asInt()).isZero();
+    }
 }

@@ -19,6 +19,7 @@ public enum CfError {
     ORGANIZATION_INVALID(30001, "CF-OrganizationInvalid", HttpStatus.BAD_REQUEST),
     ORGANIZATION_NAME_TAKEN(30002, "CF-OrganizationNameTaken", HttpStatus.BAD_REQUEST),
     ORGANIZATION_NOT_FOUND(30003, "CF-OrganizationNotFound", HttpStatus.NOT_FOUND),
+    QUOTA_DEFINITION_NOT_FOUND(240001, "CF-QuotaDefinitionNotFound", HttpStatus.NOT_FOUND),
     SPACE_INVALID(40001, "CF-SpaceInvalid", HttpStatus.BAD_REQUEST),
     SPACE_NAME_TAKEN(40002, "CF-SpaceNameTaken", HttpStatus.BAD_REQUEST),
     SERVICE_INSTANCE_NAME_EMPTY(60001, "CF-ServiceInstanceNameEmpty", HttpStatus.BAD_REQUEST),
@@ -60,6 +61,15 @@ public enum CfError {
     SERVICE_BROKER_TIMEOUT(10001, "CF-ServiceBrokerApiTimeout", HttpStatus.GATEWAY_TIMEOUT),
     SERVICE_BROKER_BAD_RESPONSE(10001, "CF-ServiceBrokerBadResponse", HttpStatus.BAD_GATEWAY),
     SERVICE_BROKER_RESPONSE_MALFORMED(10001, "CF-ServiceBrokerResponseMalformed", HttpStatus.BAD_GATEWAY),
+    UAA_ID_TAKEN(20002, "CF-UaaIdTaken", HttpStatus.BAD_REQUEST),
+    USER_NOT_FOUND(20003, "CF-UserNotFound", HttpStatus.NOT_FOUND),
+    UAA_UNAVAILABLE(20004, "CF-UaaUnavailable", HttpStatus.SERVICE_UNAVAILABLE),
+    SERVICE_INSTANCE_ORGANIZATION_NOT_AUTHORIZED(60010, "CF-ServiceInstanceOrganizationNotAuthorized",
+            HttpStatus.FORBIDDEN),
+    SERVICE_PLAN_VISIBILITY_INVALID(260001, "CF-ServicePlanVisibilityInvalid", HttpStatus.BAD_REQUEST),
+    SERVICE_PLAN_VISIBILITY_ALREADY_EXISTS(260002, "CF-ServicePlanVisibilityAlreadyExists", HttpStatus.BAD_REQUEST),
+    SERVICE_PLAN_VISIBILITY_NOT_FOUND(260003, "CF-ServicePlanVisibilityNotFound", HttpStatus.NOT_FOUND),
+    FEATURE_FLAG_NOT_FOUND(330000, "CF-FeatureFlagNotFound", HttpStatus.NOT_FOUND),
     UNKNOWN_ERROR(10001, "UnknownError", HttpStatus.INTERNAL_SERVER_ERROR);
 
     private final int code;

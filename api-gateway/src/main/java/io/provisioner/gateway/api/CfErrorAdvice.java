@@ -35,7 +35,12 @@ class CfErrorAdvice {
 
     @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class,
             HttpRequestMethodNotSupportedException.class})
-    ResponseEntity<ErrorBody> unknownRoute(Exception e) {
+    ResponseEntity<?> unknownRoute(Exception e, jakarta.servlet.http.HttpServletRequest request) {
+        String path = request.getRequestURI();
+        if (path.equals("/v3") || path.startsWith("/v3/")) {
+            // v3 clients read v3's error body (the cf CLI reports it instead of failing on a v2 one).
+            return io.provisioner.gateway.v3.V3Error.notFound();
+        }
         return answer(CfError.NOT_FOUND, "Unknown request");
     }
 

@@ -16,9 +16,14 @@ import org.springframework.web.bind.annotation.RestController;
 class CfErrorController implements ErrorController {
 
     @RequestMapping("/error")
-    ResponseEntity<ErrorBody> error(HttpServletRequest request) {
+    ResponseEntity<?> error(HttpServletRequest request) {
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int code = status instanceof Integer i ? i : 500;
+        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        if ((code == 404 || code == 405) && uri instanceof String path && (path.equals("/v3") || path.startsWith("/v3/"))) {
+            // v3 clients read v3's error body; the v2 envelope would look like success to them.
+            return io.provisioner.gateway.v3.V3Error.notFound();
+        }
         return switch (code) {
             case 404, 405 -> CfErrorAdvice.answer(CfError.NOT_FOUND, "Unknown request");
             case 413 -> CfErrorAdvice.answer(CfError.REQUEST_TOO_LARGE, "The request body is too large");

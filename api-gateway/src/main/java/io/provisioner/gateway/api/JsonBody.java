@@ -108,6 +108,18 @@ public final class JsonBody {
         return text(field, value.asString());
     }
 
+    /** A boolean field, or null when absent. */
+    public Boolean bool(String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw parseError(field + " must be a boolean");
+        }
+        return value.asBoolean();
+    }
+
     /** PostgreSQL cannot store a NUL character in text, and no name or guid needs one. */
     private static String text(String field, String value) {
         if (value.indexOf('\u0000') >= 0) {

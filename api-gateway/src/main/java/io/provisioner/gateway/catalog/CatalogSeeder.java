@@ -10,7 +10,8 @@ import io.provisioner.schemas.SecretSealer;
 
 /**
  * Seeds the organization, the space and the brokers named in configuration, so that a fresh local run
- * can provision at once. Registering a broker fetches its catalog; a broker that cannot be reached
+ * can provision at once. The seeded brokers' plans are public (brokers registered over the API start with
+ * private plans, as in Cloud Controller). Registering a broker fetches its catalog; a broker that cannot be reached
  * stops the start-up with a clear message rather than leaving a gateway without plans.
  */
 @Component
@@ -42,11 +43,15 @@ class CatalogSeeder implements ApplicationRunner {
         for (CatalogSettings.SeedBroker broker : seed.brokers()) {
             var catalog = catalogs.fetch(broker.url(), broker.username(), broker.password());
             String sealed = sealer.seal(broker.password());
-            store.brokerGuidByName(broker.name()).ifPresentOrElse(
-                    guid -> store.updateBroker(guid, broker.name(), broker.url(), broker.username(), sealed, catalog),
-                    () -> store.insertBroker(broker.name(), broker.url(), broker.username(), sealed, catalog));
-            log.info("Registered service broker '{}' at {} with {} service(s)", broker.name(), broker.url(),
-                    catalog.size());
+            String guid = store.brokerGuidByName(broker.name()).map(existing -> {
+                store.updateBroker(existing, broker.name(), broker.url(), broker.username(), sealed, catalog);
+                return existing;
+            }).orElseGet(() -> store.insertBroker(broker.name(), broker.url(), broker.username(), sealed, catalog));
+            // A broker registered over the API starts with private plans, as in Cloud Controller; the seeded
+            // ones are the operator's own and are offered to everyone, so a fresh local run can provision at once.
+            store.publishPlans(guid);
+            log.info("Registered service broker '{}' at {} with {} service(s); its plans are public", broker.name(),
+                    broker.url(), catalog.size());
         }
     }
 }

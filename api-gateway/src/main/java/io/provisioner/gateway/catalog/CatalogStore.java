@@ -77,6 +77,15 @@ public class CatalogStore {
         saveCatalog(brokerGuid, catalog, now);
     }
 
+    /** Makes every plan of a broker public (what the seed does for the brokers it registers). */
+    @Transactional
+    public void publishPlans(String brokerGuid) {
+        jdbc.sql("""
+                UPDATE service_plans SET is_public = TRUE, updated_at = ?
+                WHERE NOT is_public AND service_guid IN (SELECT guid FROM services WHERE service_broker_guid = ?)""")
+                .params(now(), brokerGuid).update();
+    }
+
     public Optional<String> brokerGuidByName(String name) {
         return jdbc.sql("SELECT guid FROM service_brokers WHERE name = ?").param(name).query(String.class).optional();
     }

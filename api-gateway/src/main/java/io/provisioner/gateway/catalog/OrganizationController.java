@@ -101,14 +101,16 @@ class OrganizationController {
         Map<String, Object> entity = new LinkedHashMap<>();
         entity.put("name", rs.getString("name"));
         entity.put("billing_enabled", false);
-        entity.put("quota_definition_guid", null);
+        entity.put("quota_definition_guid", PlatformListsController.DEFAULT_QUOTA_GUID);
         entity.put("status", "active");
         entity.put("default_isolation_segment_guid", null);
+        entity.put("quota_definition_url", "/v2/quota_definitions/" + PlatformListsController.DEFAULT_QUOTA_GUID);
         entity.put("spaces_url", url + "/spaces");
         entity.put("users_url", url + "/users");
         entity.put("managers_url", url + "/managers");
         entity.put("billing_managers_url", url + "/billing_managers");
         entity.put("auditors_url", url + "/auditors");
+        entity.put("private_domains_url", url + "/private_domains");
         entity.put("space_quota_definitions_url", url + "/space_quota_definitions");
         return new Resource<>(Resource.metadata("/v2/organizations", rs), entity);
     }

@@ -41,7 +41,7 @@ public class PlanViews {
         entity.put("service_guid", service);
         entity.put("extra", null);
         entity.put("unique_id", rs.getString("unique_id"));
-        entity.put("public", true);
+        entity.put("public", rs.getBoolean("is_public"));
         entity.put("bindable", bindable != null ? bindable : rs.getBoolean("service_bindable"));
         entity.put("plan_updateable", rs.getObject("plan_updateable"));
         entity.put("active", rs.getBoolean("active"));

@@ -50,8 +50,11 @@ class SpaceController {
     private final Clock clock;
     private final Callers callers;
     private final Permissions permissions;
+    private final PlanAccess access;
 
-    SpaceController(JdbcClient jdbc, JsonMapper json, Clock clock, Callers callers, Permissions permissions) {
+    SpaceController(JdbcClient jdbc, JsonMapper json, Clock clock, Callers callers, Permissions permissions,
+            PlanAccess access) {
+        this.access = access;
         this.callers = callers;
         this.permissions = permissions;
         this.jdbc = jdbc;
@@ -123,14 +126,18 @@ class SpaceController {
                 .orElseThrow(() -> CfError.SPACE_NOT_FOUND.exception("The app space could not be found: " + guid));
     }
 
-    /** Services whose plans can be used in the space (every active service: plans are public here). */
+    /** Services with a plan usable in the space: public, or visible to the space's organization. */
     @GetMapping("/v2/spaces/{guid}/services")
     Page<Resource<Map<String, Object>>> services(@PathVariable String guid, HttpServletRequest request) {
-        get(guid);
+        Resource<Map<String, Object>> space = get(guid);
         ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("label", "service_broker_guid"),
                 List.of("id", "label", "created_at"));
-        return ServiceController.SERVICES.page(jdbc, query, List.of(), "/v2/spaces/" + guid + "/services",
-                ServiceController::serviceRow, r -> r);
+        Permissions.Visibility plans = access.plansOfOrganization(callers.current(), "vp.guid",
+                (String) space.entity().get("organization_guid"));
+        return ServiceController.SERVICES.and(plans.condition().isEmpty() ? "" : " AND s.guid IN (SELECT vp.service_guid "
+                        + "FROM service_plans vp WHERE vp.active" + plans.condition() + ")")
+                .page(jdbc, query, plans.params(), "/v2/spaces/" + guid + "/services", ServiceController::serviceRow,
+                        r -> r);
     }
 
     static Resource<Map<String, Object>> row(ResultSet rs, int n) throws SQLException {

@@ -7,8 +7,11 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import io.provisioner.gateway.api.CfError;
 
 /** Cloud Controller's discovery documents: what a v2 client reads before anything else. */
 @RestController
@@ -25,8 +28,8 @@ class InfoController {
         FEATURE_FLAGS.put("route_creation", false);
         FEATURE_FLAGS.put("service_instance_creation", true);
         FEATURE_FLAGS.put("diego_docker", false);
-        FEATURE_FLAGS.put("set_roles_by_username", false);
-        FEATURE_FLAGS.put("unset_roles_by_username", false);
+        FEATURE_FLAGS.put("set_roles_by_username", true);
+        FEATURE_FLAGS.put("unset_roles_by_username", true);
         FEATURE_FLAGS.put("task_creation", false);
         FEATURE_FLAGS.put("env_var_visibility", false);
         FEATURE_FLAGS.put("space_scoped_private_broker_creation", false);
@@ -35,6 +38,12 @@ class InfoController {
         FEATURE_FLAGS.put("hide_marketplace_from_unauthenticated_users", false);
         FEATURE_FLAGS.put("resource_matching", false);
     }
+
+    /**
+     * The v3 version advertised: the cf CLI v6 reads the isolation segments of {@code cf org} and
+     * {@code cf space} from v3 at 3.11 and later, which the v3 reads here answer (there are none).
+     */
+    static final String V3_VERSION = "3.76.0";
 
     private final InfoSettings settings;
 
@@ -60,7 +69,7 @@ class InfoController {
         Map<String, Object> links = new LinkedHashMap<>();
         links.put("self", link(base));
         links.put("cloud_controller_v2", Map.of("href", base + "/v2", "meta", Map.of("version", settings.apiVersion())));
-        links.put("cloud_controller_v3", null);
+        links.put("cloud_controller_v3", Map.of("href", base + "/v3", "meta", Map.of("version", V3_VERSION)));
         links.put("network_policy_v0", null);
         links.put("network_policy_v1", null);
         links.put("login", link(authorizationEndpoint()));
@@ -98,14 +107,24 @@ class InfoController {
 
     @GetMapping("/v2/config/feature_flags")
     List<Map<String, Object>> featureFlags(HttpServletRequest request) {
-        return FEATURE_FLAGS.entrySet().stream().map(flag -> {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("name", flag.getKey());
-            item.put("enabled", flag.getValue());
-            item.put("error_message", null);
-            item.put("url", "/v2/config/feature_flags/" + flag.getKey());
-            return item;
-        }).toList();
+        return FEATURE_FLAGS.keySet().stream().map(InfoController::flag).toList();
+    }
+
+    @GetMapping("/v2/config/feature_flags/{name}")
+    Map<String, Object> featureFlag(@PathVariable String name) {
+        if (!FEATURE_FLAGS.containsKey(name)) {
+            throw CfError.FEATURE_FLAG_NOT_FOUND.exception("The feature flag could not be found: " + name);
+        }
+        return flag(name);
+    }
+
+    private static Map<String, Object> flag(String name) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("name", name);
+        item.put("enabled", FEATURE_FLAGS.get(name));
+        item.put("error_message", null);
+        item.put("url", "/v2/config/feature_flags/" + name);
+        return item;
     }
 
     private static Map<String, String> link(String href) {

@@ -112,11 +112,12 @@ class SecurityConfiguration {
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
                 .authorizeHttpRequests(rules -> rules
+                        .requestMatchers(HttpMethod.GET, "/v3").permitAll()
                         .requestMatchers("/", "/v2/info", "/login", "/oauth/token", "/oauth/token/revoke/**",
                                 "/token_keys", "/actuator/**", "/error").permitAll()
                         .requestMatchers("/admin/**").hasAuthority(scope(Caller.ADMIN))
-                        .requestMatchers(HttpMethod.GET, "/v2/**").hasAnyAuthority(READ_SCOPES)
-                        .requestMatchers("/v2/**").hasAnyAuthority(WRITE_SCOPES)
+                        .requestMatchers(HttpMethod.GET, "/v2/**", "/v3/**").hasAnyAuthority(READ_SCOPES)
+                        .requestMatchers("/v2/**", "/v3/**").hasAnyAuthority(WRITE_SCOPES)
                         .anyRequest().permitAll())
                 .oauth2ResourceServer(server -> server
                         .bearerTokenResolver(SecurityConfiguration::bearerToken)
@@ -133,7 +134,8 @@ class SecurityConfiguration {
         return http.build();
     }
 
-    private static final Set<String> PUBLIC_PATHS = Set.of("/", "/v2/info", "/login", "/oauth/token", "/token_keys");
+    private static final Set<String> PUBLIC_PATHS = Set.of("/", "/v2/info", "/v3", "/login", "/oauth/token",
+            "/token_keys");
     private static final org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver BEARER =
             new org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver();
 
@@ -145,7 +147,7 @@ class SecurityConfiguration {
     static String bearerToken(jakarta.servlet.http.HttpServletRequest request) {
         String path = request.getRequestURI();
         if (PUBLIC_PATHS.contains(path) || path.startsWith("/oauth/") || path.startsWith("/actuator/")
-                || path.startsWith("/Users/")) {
+                || path.equals("/Users") || path.startsWith("/Users/")) {
             return null;
         }
         return BEARER.resolve(request);

@@ -113,6 +113,18 @@ class ServiceInstanceController {
                 .body(ServiceInstanceView.of(deleting, json));
     }
 
+    /**
+     * Cloud Controller's top-level bindings list. Nothing here binds instances to apps, so it is empty
+     * whatever the filter (cf-java-client's operations API reads it for every instance it shows).
+     */
+    @GetMapping("/v2/service_bindings")
+    Page<Object> bindings(HttpServletRequest request) {
+        callers.current();
+        ListQuery query = ListQuery.parse(request.getParameterMap(), List.of("app_guid", "service_instance_guid",
+                "name"), List.of("id"));
+        return Page.of(0, query, "/v2/service_bindings", List.of());
+    }
+
     @GetMapping({COLLECTION + "/{guid}/service_bindings", COLLECTION + "/{guid}/shared_to",
             COLLECTION + "/{guid}/routes"})
     Page<Object> emptyRelations(@PathVariable String guid, HttpServletRequest request) {

@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.provisioner.gateway.api.CfError;
 import io.provisioner.gateway.catalog.CatalogStore;
+import io.provisioner.gateway.catalog.PlanAccess;
 import io.provisioner.gateway.catalog.PlanTarget;
 import io.provisioner.gateway.catalog.SpaceTarget;
 import io.provisioner.gateway.outbox.OutboxWriter;
@@ -61,16 +62,18 @@ public class ServiceInstances {
     private final MeterRegistry meters;
     private final Permissions permissions;
     private final SecretSealer sealer;
+    private final PlanAccess planAccess;
     private final java.time.Duration defaultDeadline;
     private final ServiceKeys keys;
 
     ServiceInstances(CatalogStore catalog, ServiceInstanceStore store, OutboxWriter outbox,
             TransactionTemplate transactions, JsonMapper json, Clock clock, MeterRegistry meters,
-            Permissions permissions, SecretSealer sealer, ServiceKeys keys,
+            Permissions permissions, SecretSealer sealer, ServiceKeys keys, PlanAccess planAccess,
             @org.springframework.beans.factory.annotation.Value("${provisioner.operations.default-deadline:24h}")
             java.time.Duration defaultDeadline) {
         this.sealer = sealer;
         this.keys = keys;
+        this.planAccess = planAccess;
         this.defaultDeadline = defaultDeadline;
         this.permissions = permissions;
         io.micrometer.core.instrument.Gauge.builder("provisioner.operations.in.flight", store,
@@ -97,6 +100,7 @@ public class ServiceInstances {
                 .orElseThrow(() -> CfError.SERVICE_INSTANCE_INVALID.exception(
                         "The service instance is invalid: not a valid space"));
         permissions.requireSpaceDeveloper(caller, space.guid());
+        planAccess.requireUsable(caller, plan.planGuid(), space.organizationGuid());
         String userId = caller.userId();
         validateName(request.name());
         validateTags(request.tags());
@@ -143,6 +147,8 @@ public class ServiceInstances {
                     newPlan = catalog.planTarget(change.planGuid()).filter(PlanTarget::active)
                             .orElseThrow(() -> CfError.SERVICE_INSTANCE_INVALID.exception(
                                     "The service instance is invalid: not a valid service plan"));
+                    planAccess.requireUsable(caller, newPlan.planGuid(),
+                            catalog.spaceTarget(current.spaceGuid()).orElseThrow().organizationGuid());
                     if (!newPlan.serviceGuid().equals(currentPlan.serviceGuid())) {
                         throw CfError.INVALID_RELATION.exception(
                                 "The service plan must belong to the service of the service instance");

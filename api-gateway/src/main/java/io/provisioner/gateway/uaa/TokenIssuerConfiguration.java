@@ -23,6 +23,11 @@ class TokenIssuerConfiguration {
     }
 
     @Bean
+    io.provisioner.gateway.security.UserDirectory localUserDirectory(UserCredentials credentials) {
+        return new LocalUserDirectory(credentials);
+    }
+
+    @Bean
     LoginThrottle loginThrottle(TokenIssuerSettings settings, Clock clock) {
         return new LoginThrottle(settings.lockout(), clock);
     }

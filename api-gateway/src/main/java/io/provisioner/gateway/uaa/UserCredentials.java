@@ -7,20 +7,25 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
- * The users' passwords: the configured one until a user changes it (then a BCrypt hash in the
- * database). A refresh token carries a signature over the user's current password ({@code rev_sig}, as
+ * The issuer's users: those configured, and those made over SCIM (kept in the database). Their passwords:
+ * the configured one until a user changes it, then a BCrypt hash in the database (a SCIM user has only that). A refresh token carries a signature over the user's current password ({@code rev_sig}, as
  * UAA does), so a password change, here or in the configuration, ends every refresh token issued before.
  */
-final class UserCredentials {
+class UserCredentials {
 
     private final TokenIssuerSettings settings;
     private final JdbcClient jdbc;
@@ -41,12 +46,68 @@ final class UserCredentials {
         }
     }
 
+    /** What a user made over SCIM may do, as UAA's default groups give a new user. */
+    static final List<String> NEW_USER_SCOPES = List.of("cloud_controller.read", "cloud_controller.write", "openid",
+            "password.write", "uaa.user");
+
     Optional<TokenIssuerSettings.User> user(String username) {
-        return settings.users().stream().filter(u -> u.username().equals(username)).findFirst();
+        return settings.users().stream().filter(u -> u.username().equals(username)).findFirst()
+                .or(() -> stored("username = ?", username));
     }
 
     Optional<TokenIssuerSettings.User> userById(String userId) {
-        return settings.users().stream().filter(u -> u.id().equals(userId)).findFirst();
+        return settings.users().stream().filter(u -> u.id().equals(userId)).findFirst()
+                .or(() -> stored("id = ?", userId));
+    }
+
+    /** Every user: the configured ones, then those made over SCIM. */
+    List<TokenIssuerSettings.User> all() {
+        List<TokenIssuerSettings.User> users = new ArrayList<>(settings.users());
+        users.addAll(jdbc.sql("SELECT id, username, email FROM scim_users ORDER BY created_at, id").query(USER).list());
+        return users;
+    }
+
+    boolean configured(TokenIssuerSettings.User user) {
+        return settings.users().stream().anyMatch(u -> u.id().equals(user.id()));
+    }
+
+    /**
+     * A user made over SCIM ({@code cf create-user}): kept in the database with a BCrypt hash of the
+     * password, never the password itself.
+     *
+     * @return the new user, or empty when the name is taken
+     */
+    @Transactional
+    Optional<TokenIssuerSettings.User> create(String username, String password, String email) {
+        if (user(username).isPresent()) {
+            return Optional.empty();
+        }
+        String id = UUID.randomUUID().toString();
+        try {
+            jdbc.sql("INSERT INTO scim_users (id, username, email, created_at) VALUES (?, ?, ?, ?)")
+                    .params(id, username, email, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)).update();
+        } catch (DuplicateKeyException e) {
+            return Optional.empty();
+        }
+        TokenIssuerSettings.User user = new TokenIssuerSettings.User(username, null, id, email, NEW_USER_SCOPES);
+        change(user, password);
+        return Optional.of(user);
+    }
+
+    /** Deletes a user made over SCIM; its password hash goes with it, so its refresh tokens stop working. */
+    @Transactional
+    void delete(TokenIssuerSettings.User user) {
+        jdbc.sql("DELETE FROM user_passwords WHERE user_id = ?").param(user.id()).update();
+        jdbc.sql("DELETE FROM scim_users WHERE id = ?").param(user.id()).update();
+    }
+
+    private static final org.springframework.jdbc.core.RowMapper<TokenIssuerSettings.User> USER = (rs, n) ->
+            new TokenIssuerSettings.User(rs.getString("username"), null, rs.getString("id"), rs.getString("email"),
+                    NEW_USER_SCOPES);
+
+    private Optional<TokenIssuerSettings.User> stored(String condition, String value) {
+        return jdbc.sql("SELECT id, username, email FROM scim_users WHERE " + condition).param(value).query(USER)
+                .optional();
     }
 
     boolean matches(TokenIssuerSettings.User user, String password) {
