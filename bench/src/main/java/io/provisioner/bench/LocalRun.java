@@ -51,6 +51,14 @@ final class LocalRun implements AutoCloseable {
         builder.environment().put("PROVISIONER_DB_URL", options.dbUrl());
         builder.environment().put("PROVISIONER_DB_USER", options.dbUser());
         builder.environment().put("PROVISIONER_DB_PASSWORD", options.dbPassword());
+        // The ports the benchmark talks to are the ports the local run listens on.
+        int gateway = URI.create(options.api()).getPort();
+        int kafka = Integer.parseInt(options.kafka().substring(options.kafka().lastIndexOf(':') + 1));
+        builder.environment().put("GATEWAY_PORT", Integer.toString(gateway));
+        builder.environment().put("WORKER_PORT", Integer.toString(gateway + 1));
+        builder.environment().put("SAMPLE_BROKER_PORT", Integer.toString(URI.create(options.brokerUrl()).getPort()));
+        builder.environment().put("KAFKA_PORT", Integer.toString(kafka));
+        builder.environment().put("KAFKA_CONTROLLER_PORT", Integer.toString(kafka + 1));
         long started = System.nanoTime();
         Process process = builder.start();
         HttpClient http = HttpClient.newHttpClient();

@@ -76,7 +76,9 @@ final class OpenLoop {
                 long micros = Math.max(1, (System.nanoTime() - due) / 1000);
                 latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
                 if (failure != null) {
-                    errors.merge(failure.getClass().getSimpleName(), 1L, Long::sum);
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    errors.merge(cause.getClass().getSimpleName(), 1L, Long::sum);
                 } else if (status >= 200 && status < 300) {
                     ok.incrementAndGet();
                 } else {
