@@ -82,6 +82,9 @@ public final class Bench {
             }
             footprint(local, restRss);
         }
+        String loadAtEnd = Files.exists(Path.of("/proc/loadavg")) ? Files.readString(Path.of("/proc/loadavg")).trim() : "?";
+        report.line("Load average at the end: " + loadAtEnd + ".");
+        report.put("load_average_at_end", loadAtEnd);
         report.writeJson(options.out());
         System.out.println(report.markdown());
         System.out.println("(JSON: " + options.out().toAbsolutePath() + ")");
@@ -170,9 +173,12 @@ public final class Bench {
             }
             Duration drained = db.drain(options.drainTimeout());
             List<Double> finish = db.finishMillis(prefix, 0);
+            // With no creates arriving, how fast the pipeline alone works off what is left.
+            double drainRate = drained == null || backlog == 0 ? Double.NaN : backlog / (drained.toMillis() / 1000.0);
             rows.add(List.of(rate, r.achievedPerSecond(), completed, backlog, flat ? "flat" : "growing",
                     Report.percentile(finish, 50), Report.percentile(finish, 99), r.percentileMs(99),
-                    drained == null ? "> " + options.drainTimeout().toSeconds() + " s" : Report.format(drained.toMillis() / 1000.0) + " s"));
+                    drained == null ? "> " + options.drainTimeout().toSeconds() + " s" : Report.format(drained.toMillis() / 1000.0) + " s",
+                    drainRate));
             Map<String, Object> s = summary(r);
             s.put("completed_per_second", completed);
             s.put("backlog_at_end", backlog);
@@ -180,14 +186,16 @@ public final class Bench {
             s.put("create_to_finished_p50_ms", Report.percentile(finish, 50));
             s.put("create_to_finished_p99_ms", Report.percentile(finish, 99));
             s.put("drain_seconds", drained == null ? null : drained.toMillis() / 1000.0);
+            s.put("drained_per_second", drainRate);
             results.add(s);
             if (!flat) {
                 break;
             }
         }
         report.table(List.of("rate/s", "accepted/s", "completed/s", "backlog at end", "backlog", "create→succeeded p50 ms",
-                "p99 ms", "create answer p99 ms", "drain after"), rows);
-        report.line("Flat means at most one second of arrivals still in progress when the load stops. Highest rate "
+                "p99 ms", "create answer p99 ms", "drain after", "drained/s"), rows);
+        report.line("Flat means at most one second of arrivals still in progress when the load stops; drained/s is "
+                + "the backlog at the end over the time the pipeline alone took to finish it. Highest rate "
                 + "with a flat backlog: **" + bestFlat + "/s**.\n");
         report.put("sustained", results);
         report.put("sustained_best_flat_rate", bestFlat);
