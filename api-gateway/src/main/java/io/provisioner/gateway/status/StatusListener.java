@@ -1,10 +1,14 @@
 package io.provisioner.gateway.status;
 
+import java.util.List;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.provisioner.gateway.serviceinstance.ServiceInstances;
 import io.provisioner.gateway.servicekey.ServiceKeys;
@@ -15,7 +19,13 @@ import io.provisioner.schemas.EventTypes;
 import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.Topics;
 
-/** Applies the workers' status events to the record store. */
+/**
+ * Applies the workers' status events to the record store, a poll's worth in one transaction: each
+ * event is still applied on its own terms (forward only, per operation, in offset order), but the
+ * batch pays for one commit instead of one per event. When the batch fails, its events are applied
+ * again one transaction each, so the one that cannot be applied is named to the error handler, which
+ * commits what came before it and retries or parks it ({@link DeadLetterConfiguration}).
+ */
 @Component
 class StatusListener {
 
@@ -24,14 +34,33 @@ class StatusListener {
     private final ServiceInstances instances;
     private final ServiceKeys keys;
     private final EventCodec codec;
+    private final TransactionTemplate transactions;
 
-    StatusListener(ServiceInstances instances, ServiceKeys keys, EventCodec codec) {
+    StatusListener(ServiceInstances instances, ServiceKeys keys, EventCodec codec, TransactionTemplate transactions) {
         this.instances = instances;
         this.keys = keys;
         this.codec = codec;
+        this.transactions = transactions;
     }
 
-    @KafkaListener(id = "gateway-status", topics = Topics.STATUS, groupId = "${provisioner.status.group-id:provisioner-gateway}")
+    @KafkaListener(id = "gateway-status", topics = Topics.STATUS, groupId = "${provisioner.status.group-id:provisioner-gateway}",
+            batch = "true")
+    void onStatuses(List<ConsumerRecord<String, byte[]>> records) {
+        try {
+            transactions.executeWithoutResult(tx -> records.forEach(this::onStatus));
+        } catch (RuntimeException batchFailed) {
+            log.debug("a batch of {} status events failed ({}); applying them one by one", records.size(),
+                    batchFailed.getMessage());
+            for (ConsumerRecord<String, byte[]> record : records) {
+                try {
+                    onStatus(record);
+                } catch (RuntimeException e) {
+                    throw new BatchListenerFailedException(e.getMessage(), e, record);
+                }
+            }
+        }
+    }
+
     void onStatus(ConsumerRecord<String, byte[]> record) {
         if (EventTypes.BINDING_STATUS_CHANGED.equals(codec.typeOf(record.value()))) {
             BindingStatusChanged binding = codec.readBindingStatus(record.value()).data();

@@ -1,5 +1,7 @@
 package io.provisioner.worker.request;
 
+import java.util.List;
+
 import io.provisioner.schemas.EventCodec;
 import io.provisioner.schemas.EventTypes;
 import io.provisioner.schemas.Topics;
@@ -12,8 +14,10 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes operations off {@link Topics#REQUESTS}, and the requests for orphan mitigation that travel with them. A record that cannot be decoded throws and is parked on
- * the dead-letter topic by the container's error handler ({@link RequestListenerConfiguration}).
+ * Takes operations off {@link Topics#REQUESTS}, and the requests for orphan mitigation that travel with them,
+ * a poll's worth at a time: records of different instances in parallel, those of one instance in order
+ * ({@link KeyOrderedBatch}). A record that cannot be decoded throws and is parked on the dead-letter
+ * topic by the container's error handler ({@link RequestListenerConfiguration}).
  */
 @Component
 class RequestListener {
@@ -23,14 +27,21 @@ class RequestListener {
     private final EventCodec codec;
     private final OperationStarter starter;
     private final OrphanMitigationRequests orphanMitigations;
+    private final KeyOrderedBatch batch;
 
-    RequestListener(EventCodec codec, OperationStarter starter, OrphanMitigationRequests orphanMitigations) {
+    RequestListener(EventCodec codec, OperationStarter starter, OrphanMitigationRequests orphanMitigations,
+            KeyOrderedBatch batch) {
         this.codec = codec;
         this.starter = starter;
         this.orphanMitigations = orphanMitigations;
+        this.batch = batch;
     }
 
-    @KafkaListener(id = ID, idIsGroup = false, topics = Topics.REQUESTS)
+    @KafkaListener(id = ID, idIsGroup = false, topics = Topics.REQUESTS, batch = "true")
+    void onRequests(List<ConsumerRecord<String, byte[]>> records) {
+        batch.handle(records, this::onRequest);
+    }
+
     void onRequest(ConsumerRecord<String, byte[]> record) {
         RequestPosition position = new RequestPosition(record.partition(), record.offset());
         if (EventTypes.ORPHAN_MITIGATION_REQUESTED.equals(codec.typeOf(record.value()))) {

@@ -48,8 +48,9 @@ class ContinuationTest extends WorkerIntegrationTest {
         awaitTerminal(create);
         assertThat(last(statusesOf(instance)).state()).isEqualTo(OperationState.SUCCEEDED);
         assertThat(sampleBrokerCalls(instance)).filteredOn("PUT"::equals).hasSize(1);
-        assertThat(progress.operation(create.operationId())).hasValueSatisfying(
-                p -> assertThat(p.phase()).isEqualTo(OperationProgress.Phase.FINISHED));
+        // The progress is recorded once Kafka has the status, so it may follow the status by a moment.
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(progress.operation(create.operationId()))
+                .hasValueSatisfying(p -> assertThat(p.phase()).isEqualTo(OperationProgress.Phase.FINISHED)));
     }
 
     @Test

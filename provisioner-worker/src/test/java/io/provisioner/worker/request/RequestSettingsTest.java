@@ -13,12 +13,12 @@ class RequestSettingsTest {
     @Test
     void bindsFromYaml() {
         assertThat(YamlBinding.bind("settings.yml", "provisioner.worker.requests", RequestSettings.class))
-                .isEqualTo(new RequestSettings(4, 5, Duration.ofSeconds(2), 3, Duration.ofMinutes(15), Duration.ofSeconds(40)));
+                .isEqualTo(new RequestSettings(4, 16, 5, Duration.ofSeconds(2), 3, Duration.ofMinutes(15), Duration.ofSeconds(40)));
     }
 
     @Test
     void defaults() {
         assertThat(YamlBinding.defaults("provisioner.worker.requests", RequestSettings.class))
-                .isEqualTo(new RequestSettings(2, 2, Duration.ofMillis(500), 10, Duration.ofMinutes(10), Duration.ofSeconds(20)));
+                .isEqualTo(new RequestSettings(2, 32, 2, Duration.ofMillis(500), 200, Duration.ofMinutes(10), Duration.ofSeconds(20)));
     }
 }
