@@ -210,4 +210,43 @@ class EndToEndTest {
         }
         assertThat(records).as("the scan read the provisioning topics").isPositive();
     }
+
+    /**
+     * A real Prometheus scrapes the gateway and the worker after operations of every kind (a failure, an
+     * orphan mitigation, records parked as dead letters); then every alert expression and every dashboard
+     * query must return series: no panel on a metric that does not exist, no typo in a label.
+     */
+    @Test
+    void aRealPrometheusFindsSeriesForEveryAlertAndEveryDashboardPanel() throws Exception {
+        List<String> guids = List.of(client.create("watched-sync-" + UUID.randomUUID(), StackClient.SYNC_PLAN, null),
+                client.create("watched-async-" + UUID.randomUUID(), StackClient.ASYNC_PLAN,
+                        Map.of("sample_broker", Map.of("delay_ms", 300))),
+                client.create("watched-failing-" + UUID.randomUUID(), StackClient.FAILING_PLAN, null));
+        await().atMost(Duration.ofSeconds(15)).until(() -> guids.stream()
+                .noneMatch(guid -> client.lastOperation(guid).get("state").asString().equals("in progress")));
+        MonitoringChecks.parkUndecodableRecords(stack.kafkaBootstrapServers());
+
+        List<MonitoringQueries.Query> queries = new ArrayList<>(MonitoringQueries.alerts());
+        queries.addAll(MonitoringQueries.dashboardPanels());
+        assertThat(queries).hasSizeGreaterThan(30);
+        try (RealPrometheus prometheus = RealPrometheus.scraping(List.of(stack.gatewayUrl(), stack.workerUrl()),
+                Files.createTempDirectory(Path.of("target"), "prometheus-"))) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(MonitoringChecks.withoutSeries(prometheus, queries)).isEmpty());
+            // Prometheus evaluated every rule without an error.
+            JsonNode groups = prometheus.get("/api/v1/rules").at("/data/groups");
+            List<String> unhealthy = new ArrayList<>();
+            int rules = 0;
+            for (JsonNode group : groups) {
+                for (JsonNode rule : group.get("rules")) {
+                    rules++;
+                    if (!rule.get("health").asString().equals("ok")) {
+                        unhealthy.add(rule.get("name").asString() + ": " + rule.path("lastError").asString());
+                    }
+                }
+            }
+            assertThat(rules).isEqualTo(MonitoringQueries.alerts().size());
+            assertThat(unhealthy).isEmpty();
+        }
+    }
 }
