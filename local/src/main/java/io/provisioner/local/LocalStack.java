@@ -78,15 +78,15 @@ public final class LocalStack implements AutoCloseable {
     private void startAll() {
         long started = System.nanoTime();
         quietKafkaLogs();
-        kafka = LocalKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.kafkaPort(),
-                settings.kafkaControllerPort(), 3);
-        sampleBroker = SampleBrokerApplication.builder().run(args(
+        kafka = AppNames.starting("kafka", () -> LocalKafkaBroker.start(settings.dataDir().resolve("kafka"),
+                settings.kafkaPort(), settings.kafkaControllerPort(), 3));
+        sampleBroker = AppNames.starting("sample-broker", () -> SampleBrokerApplication.builder().run(args(
                 "--server.port=" + settings.sampleBrokerPort(),
                 "--server.address=" + settings.bindAddress(),
                 "--sample-broker.data-dir=" + settings.dataDir().resolve("sample-broker"),
                 "--sample-broker.username=" + SAMPLE_BROKER_USERNAME,
                 "--sample-broker.password=" + SAMPLE_BROKER_PASSWORD,
-                "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_KAFKA + "," + NO_SECURITY));
+                "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_KAFKA + "," + NO_SECURITY)));
         startWorker();
         List<String> gatewayArgs = new ArrayList<>(List.of(
                 "--server.port=" + settings.gatewayPort(),
@@ -117,7 +117,7 @@ public final class LocalStack implements AutoCloseable {
             gatewayArgs.add("--spring.datasource.username=" + settings.databaseUser());
             gatewayArgs.add("--spring.datasource.password=" + settings.databasePassword());
         }
-        gateway = GatewayApplication.builder().run(args(gatewayArgs.toArray(String[]::new)));
+        gateway = AppNames.starting("gateway", () -> GatewayApplication.builder().run(args(gatewayArgs.toArray(String[]::new))));
         // The database creates its files with the process's umask; the folder is owner-only already.
         if (h2) {
             OwnerOnly.filesIn(settings.h2Folder());
@@ -155,17 +155,19 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startWorker() {
-        worker = WorkerApplication.builder().run(args(
+        worker = AppNames.starting("worker", () -> WorkerApplication.builder().run(args(
                 "--server.port=" + settings.workerPort(),
                 "--server.address=" + settings.bindAddress(),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--provisioner.worker.secret-key=" + secretKey,
-                "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_SECURITY));
+                "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_SECURITY)));
     }
 
     private static String[] args(String... specific) {
         List<String> all = new ArrayList<>(List.of(specific));
         all.add("--spring.main.banner-mode=off");
+        // Each line names its app (AppNames), although the three share one logging system.
+        all.add("--logging.config=classpath:logback-local.xml");
         all.add("--logging.level.kafka=WARN");
         all.add("--logging.level.org.apache.kafka=WARN");
         all.add("--logging.level.state.change.logger=WARN");
