@@ -56,6 +56,17 @@ public final class LocalStack implements AutoCloseable {
     private LocalKafkaBroker kafka;
     private ConfigurableApplicationContext sampleBroker;
     private ConfigurableApplicationContext worker;
+    private List<String> gatewayArgs = List.of();
+    private final List<Replica> replicas = new ArrayList<>();
+
+    /** One more gateway or worker on the stack's Kafka and database, as a scaled-out deployment runs them. */
+    public record Replica(ConfigurableApplicationContext context, String url) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            context.close();
+        }
+    }
     private ConfigurableApplicationContext gateway;
 
     private LocalStack(LocalSettings settings) {
@@ -78,15 +89,15 @@ public final class LocalStack implements AutoCloseable {
     private void startAll() {
         long started = System.nanoTime();
         quietKafkaLogs();
-        kafka = LocalKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.kafkaPort(),
-                settings.kafkaControllerPort(), 3);
-        sampleBroker = SampleBrokerApplication.builder().run(args(
+        kafka = AppNames.starting("kafka", () -> LocalKafkaBroker.start(settings.dataDir().resolve("kafka"),
+                settings.kafkaPort(), settings.kafkaControllerPort(), 3));
+        sampleBroker = AppNames.starting("sample-broker", () -> SampleBrokerApplication.builder().run(args(
                 "--server.port=" + settings.sampleBrokerPort(),
                 "--server.address=" + settings.bindAddress(),
                 "--sample-broker.data-dir=" + settings.dataDir().resolve("sample-broker"),
                 "--sample-broker.username=" + SAMPLE_BROKER_USERNAME,
                 "--sample-broker.password=" + SAMPLE_BROKER_PASSWORD,
-                "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_KAFKA + "," + NO_SECURITY));
+                "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_KAFKA + "," + NO_SECURITY)));
         startWorker();
         List<String> gatewayArgs = new ArrayList<>(List.of(
                 "--server.port=" + settings.gatewayPort(),
@@ -117,7 +128,8 @@ public final class LocalStack implements AutoCloseable {
             gatewayArgs.add("--spring.datasource.username=" + settings.databaseUser());
             gatewayArgs.add("--spring.datasource.password=" + settings.databasePassword());
         }
-        gateway = GatewayApplication.builder().run(args(gatewayArgs.toArray(String[]::new)));
+        this.gatewayArgs = List.copyOf(gatewayArgs);
+        gateway = AppNames.starting("gateway", () -> GatewayApplication.builder().run(args(gatewayArgs.toArray(String[]::new))));
         // The database creates its files with the process's umask; the folder is owner-only already.
         if (h2) {
             OwnerOnly.filesIn(settings.h2Folder());
@@ -155,17 +167,22 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startWorker() {
-        worker = WorkerApplication.builder().run(args(
-                "--server.port=" + settings.workerPort(),
+        worker = AppNames.starting("worker", () -> WorkerApplication.builder().run(args(workerArgs(settings.workerPort()))));
+    }
+
+    private String[] workerArgs(int port) {
+        return new String[] {"--server.port=" + port,
                 "--server.address=" + settings.bindAddress(),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--provisioner.worker.secret-key=" + secretKey,
-                "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_SECURITY));
+                "--spring.autoconfigure.exclude=" + NO_DATABASE + "," + NO_SECURITY};
     }
 
     private static String[] args(String... specific) {
         List<String> all = new ArrayList<>(List.of(specific));
         all.add("--spring.main.banner-mode=off");
+        // Each line names its app (AppNames), although the three share one logging system.
+        all.add("--logging.config=classpath:logback-local.xml");
         all.add("--logging.level.kafka=WARN");
         all.add("--logging.level.org.apache.kafka=WARN");
         all.add("--logging.level.state.change.logger=WARN");
@@ -173,6 +190,32 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Stops the worker and starts a new one, as a crash and restart would; in-flight work resumes. */
+    /** Starts another gateway on a free port, sharing the database, Kafka, secret key and token key. */
+    public Replica startGatewayReplica() {
+        List<String> replicaArgs = new ArrayList<>();
+        for (String arg : gatewayArgs) {
+            // The first gateway has seeded the catalog; the replica serves what is there.
+            if (!arg.startsWith("--server.port=") && !arg.startsWith("--provisioner.catalog.seed.")) {
+                replicaArgs.add(arg);
+            }
+        }
+        replicaArgs.add("--server.port=0");
+        return replica(AppNames.starting("gateway-replica",
+                () -> GatewayApplication.builder().run(args(replicaArgs.toArray(String[]::new)))));
+    }
+
+    /** Starts another worker on a free port, in the same consumer groups as the first. */
+    public Replica startWorkerReplica() {
+        return replica(AppNames.starting("worker-replica", () -> WorkerApplication.builder().run(args(
+                workerArgs(0)))));
+    }
+
+    private Replica replica(ConfigurableApplicationContext context) {
+        Replica replica = new Replica(context, "http://" + settings.connectHost() + ":" + port(context));
+        replicas.add(replica);
+        return replica;
+    }
+
     public void restartWorker() {
         worker.close();
         startWorker();
@@ -231,6 +274,11 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Replica replica : replicas) {
+            if (replica.context().isActive()) {
+                replica.close();
+            }
+        }
         for (AutoCloseable part : new AutoCloseable[] {gateway, worker, sampleBroker, kafka}) {
             if (part != null) {
                 try {

@@ -315,4 +315,78 @@ class EndToEndTest {
         assertThat(admin.expect(200, "GET", "/v2/service_bindings?q=" + CfCli.enc("service_instance_guid:" + guid), null)
                 .get("total_results").asInt()).isZero();
     }
+
+    /**
+     * The lines of an operation name it (instance guid, operation id, the worker's request identity) in
+     * the worker, and in the gateway too, which learns them from the status record's headers; each line
+     * names the app that wrote it although all share one JVM.
+     */
+    @Test
+    void everyLineOfAnOperationNamesTheOperationAndItsApp(org.springframework.boot.test.system.CapturedOutput output) {
+        var logging = org.springframework.boot.logging.LoggingSystem.get(getClass().getClassLoader());
+        logging.setLogLevel("io.provisioner.gateway.status", org.springframework.boot.logging.LogLevel.DEBUG);
+        try {
+            String guid = client.create("logged-" + UUID.randomUUID(), StackClient.SYNC_PLAN, null);
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    client.lastOperation(guid).get("state").asString().equals("succeeded"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> output.getAll().lines()
+                    .anyMatch(line -> line.contains("[gateway]") && line.contains("status succeeded")
+                            && line.contains("[" + guid + ",")));
+            List<String> lines = output.getAll().lines().filter(line -> line.contains("[" + guid + ",")).toList();
+            java.util.regex.Pattern context = java.util.regex.Pattern.compile(
+                    "\\[" + guid + ",([0-9a-f-]{36}),([0-9a-f-]{36})]");
+            String worker = lines.stream().filter(line -> line.contains("[worker]") && line.contains("is succeeded"))
+                    .findFirst().orElseThrow();
+            String gateway = lines.stream().filter(line -> line.contains("[gateway]") && line.contains("status succeeded"))
+                    .findFirst().orElseThrow();
+            java.util.regex.Matcher inWorker = context.matcher(worker);
+            java.util.regex.Matcher inGateway = context.matcher(gateway);
+            assertThat(inWorker.find()).as(worker).isTrue();
+            assertThat(inGateway.find()).as(gateway).isTrue();
+            assertThat(inGateway.group(1)).isEqualTo(inWorker.group(1));
+            assertThat(inGateway.group(2)).isEqualTo(inWorker.group(2));
+            assertThat(output.getAll()).contains("[sample-broker]");
+        } finally {
+            logging.setLogLevel("io.provisioner.gateway.status", null);
+        }
+    }
+
+    /**
+     * A real Prometheus scrapes the gateway and the worker after operations of every kind (a failure, an
+     * orphan mitigation, records parked as dead letters); then every alert expression and every dashboard
+     * query must return series: no panel on a metric that does not exist, no typo in a label.
+     */
+    @Test
+    void aRealPrometheusFindsSeriesForEveryAlertAndEveryDashboardPanel() throws Exception {
+        List<String> guids = List.of(client.create("watched-sync-" + UUID.randomUUID(), StackClient.SYNC_PLAN, null),
+                client.create("watched-async-" + UUID.randomUUID(), StackClient.ASYNC_PLAN,
+                        Map.of("sample_broker", Map.of("delay_ms", 300))),
+                client.create("watched-failing-" + UUID.randomUUID(), StackClient.FAILING_PLAN, null));
+        await().atMost(Duration.ofSeconds(15)).until(() -> guids.stream()
+                .noneMatch(guid -> client.lastOperation(guid).get("state").asString().equals("in progress")));
+        MonitoringChecks.parkUndecodableRecords(stack.kafkaBootstrapServers());
+
+        List<MonitoringQueries.Query> queries = new ArrayList<>(MonitoringQueries.alerts());
+        queries.addAll(MonitoringQueries.dashboardPanels());
+        assertThat(queries).hasSizeGreaterThan(30);
+        try (RealPrometheus prometheus = RealPrometheus.scraping(List.of(stack.gatewayUrl(), stack.workerUrl()),
+                Files.createTempDirectory(Path.of("target"), "prometheus-"))) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(MonitoringChecks.withoutSeries(prometheus, queries)).isEmpty());
+            // Prometheus evaluated every rule without an error.
+            JsonNode groups = prometheus.get("/api/v1/rules").at("/data/groups");
+            List<String> unhealthy = new ArrayList<>();
+            int rules = 0;
+            for (JsonNode group : groups) {
+                for (JsonNode rule : group.get("rules")) {
+                    rules++;
+                    if (!rule.get("health").asString().equals("ok")) {
+                        unhealthy.add(rule.get("name").asString() + ": " + rule.path("lastError").asString());
+                    }
+                }
+            }
+            assertThat(rules).isEqualTo(MonitoringQueries.alerts().size());
+            assertThat(unhealthy).isEmpty();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.provisioner.worker;
 
+import io.provisioner.schemas.LogContextHeaders;
 import io.provisioner.schemas.ProvisioningRequested;
 
 import org.slf4j.MDC;
@@ -10,9 +11,9 @@ import org.slf4j.MDC;
  */
 public final class OperationLogContext implements AutoCloseable {
 
-    static final String INSTANCE_GUID = "instance_guid";
-    static final String OPERATION_ID = "operation_id";
-    static final String REQUEST_IDENTITY = "request_identity";
+    static final String INSTANCE_GUID = LogContextHeaders.INSTANCE_GUID;
+    static final String OPERATION_ID = LogContextHeaders.OPERATION_ID;
+    static final String REQUEST_IDENTITY = LogContextHeaders.REQUEST_IDENTITY;
     static final String BINDING_GUID = "binding_guid";
 
     private OperationLogContext() {

@@ -46,7 +46,7 @@ class OperatorEndpointsTest extends WorkerIntegrationTest {
 
         // Counters move right after the status event is out: wait for the poll's.
         await().atMost(PATIENCE).until(() -> fetch("/actuator/prometheus").body()
-                .contains("provisioner_operation_steps_total{outcome=\"succeeded\",step=\"poll\"}"));
+                .contains("provisioner_operation_steps_total{application=\"provisioner-worker\",outcome=\"succeeded\",step=\"poll\"}"));
         String metrics = fetch("/actuator/prometheus").body();
         String brokerTag = "broker=\"" + request.broker().guid() + "\"";
         assertThat(metrics).containsPattern("provisioner_broker_calls_seconds_count\\{[^}]*" + brokerTag
@@ -57,7 +57,7 @@ class OperatorEndpointsTest extends WorkerIntegrationTest {
         assertThat(metrics).containsPattern("provisioner_polls_total\\{[^}]*outcome=\"succeeded\"");
         assertThat(metrics).contains("resilience4j_retry_calls", "resilience4j_circuitbreaker_state",
                 "resilience4j_bulkhead_available_concurrent_calls", "provisioner_operations_in_flight",
-                "provisioner_operation_steps_total{outcome=\"accepted\",step=\"request\"}");
+                "provisioner_operation_steps_total{application=\"provisioner-worker\",outcome=\"accepted\",step=\"request\"}");
     }
 
     private HttpResponse<String> fetch(String path) throws Exception {

@@ -59,21 +59,23 @@ public class ServiceInstances {
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final Clock clock;
-    private final MeterRegistry meters;
     private final Permissions permissions;
     private final SecretSealer sealer;
     private final PlanAccess planAccess;
     private final java.time.Duration defaultDeadline;
     private final ServiceKeys keys;
+    private final OperationMeters operationMeters;
 
     ServiceInstances(CatalogStore catalog, ServiceInstanceStore store, OutboxWriter outbox,
             TransactionTemplate transactions, JsonMapper json, Clock clock, MeterRegistry meters,
             Permissions permissions, SecretSealer sealer, ServiceKeys keys, PlanAccess planAccess,
+            OperationMeters operationMeters,
             @org.springframework.beans.factory.annotation.Value("${provisioner.operations.default-deadline:24h}")
             java.time.Duration defaultDeadline) {
         this.sealer = sealer;
         this.keys = keys;
         this.planAccess = planAccess;
+        this.operationMeters = operationMeters;
         this.defaultDeadline = defaultDeadline;
         this.permissions = permissions;
         io.micrometer.core.instrument.Gauge.builder("provisioner.operations.in.flight", store,
@@ -84,7 +86,6 @@ public class ServiceInstances {
         this.transactions = transactions;
         this.json = json;
         this.clock = clock;
-        this.meters = meters;
     }
 
     /** The outcome of an update: whether the broker is involved (202) or it was applied at once (201). */
@@ -121,7 +122,7 @@ public class ServiceInstances {
         } catch (DuplicateKeyException e) {
             throw nameTaken(request.name());
         }
-        meters.counter("provisioner.operations.started", "type", "create").increment();
+        operationMeters.started(OperationType.CREATE, plan.planGuid());
         return record;
     }
 
@@ -197,7 +198,7 @@ public class ServiceInstances {
                 return new Updated(store.find(guid).orElseThrow(), true);
             });
             if (updated.async()) {
-                meters.counter("provisioner.operations.started", "type", "update").increment();
+                operationMeters.started(OperationType.UPDATE, updated.instance().planGuid());
             }
             return updated;
         } catch (DuplicateKeyException e) {
@@ -235,7 +236,7 @@ public class ServiceInstances {
             }
             return store.find(guid).orElseThrow();
         });
-        meters.counter("provisioner.operations.started", "type", "delete").increment();
+        operationMeters.started(OperationType.DELETE, deleting.planGuid());
         return deleting;
     }
 
@@ -328,18 +329,12 @@ public class ServiceInstances {
     public boolean applyStatus(OperationStatusChanged event) {
         OffsetDateTime now = now();
         OffsetDateTime started = event.state().terminal() ? store.operationStart(event.instanceGuid(), event.operationId()) : null;
+        OperationMeters.Labels labels = started != null ? operationMeters.ofInstance(event.instanceGuid()) : null;
         boolean applied = Boolean.TRUE.equals(transactions.execute(tx -> store.apply(event, now)));
-        if (applied && event.state().terminal()) {
-            meters.counter("provisioner.operations.finished", "type", event.operationType().wire(),
-                    "state", event.state().wire()).increment();
-            if (started != null) {
-                io.micrometer.core.instrument.Timer.builder("provisioner.operation.duration")
-                        .description("From the caller's request to the operation's end")
-                        .tags("type", event.operationType().wire(), "state", event.state().wire())
-                        .publishPercentileHistogram()
-                        .register(meters)
-                        .record(java.time.Duration.between(started, now));
-            }
+        if (applied) {
+            operationMeters.applied(event, labels == null ? OperationMeters.Labels.UNKNOWN : labels, started, now);
+        } else {
+            operationMeters.ignored(event);
         }
         return applied;
     }

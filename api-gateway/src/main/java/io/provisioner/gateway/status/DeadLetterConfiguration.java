@@ -2,6 +2,8 @@ package io.provisioner.gateway.status;
 
 import java.time.Duration;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,9 +35,12 @@ class DeadLetterConfiguration {
     static final Duration OUTAGE_MAX_PAUSE = Duration.ofSeconds(5);
 
     @Bean
-    DefaultErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> kafka) {
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(kafka,
-                (record, e) -> new TopicPartition(record.topic() + Topics.DEAD_LETTER_SUFFIX, record.partition()));
+    DefaultErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> kafka, MeterRegistry meters) {
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(kafka, (record, e) -> {
+            Counter.builder("provisioner.dead.letters").description("Records parked on a dead-letter topic")
+                    .tag("topic", record.topic()).register(meters).increment();
+            return new TopicPartition(record.topic() + Topics.DEAD_LETTER_SUFFIX, record.partition());
+        });
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, RECORD_FAULT);
         handler.setBackOffFunction((record, e) -> backOffFor(e));
         // The back-off changes with the kind of failure: a record that failed for its own reason after an

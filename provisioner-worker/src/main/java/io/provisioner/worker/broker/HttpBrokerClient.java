@@ -14,6 +14,7 @@ import io.provisioner.schemas.BrokerEndpoint;
 import io.provisioner.schemas.BrokerText;
 import io.provisioner.schemas.SecretSealer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 
 import org.slf4j.Logger;
@@ -50,6 +51,9 @@ final class HttpBrokerClient {
     BrokerAnswer send(BrokerEndpoint broker, OsbCall call, Duration readTimeout) throws IOException, InterruptedException {
         HttpRequest request = request(broker, call, readTimeout);
         Timer.Sample sample = Timer.start(meters);
+        // Resilience4j's metrics name brokers by guid: this joins them to the name operators know.
+        Gauge.builder("provisioner.broker.info", () -> 1).description("1 per broker: its guid (name) and its name (broker)")
+                .tag("name", BrokerNames.of(broker)).tag("broker", BrokerNames.label(broker)).register(meters);
         String outcome = "error";
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

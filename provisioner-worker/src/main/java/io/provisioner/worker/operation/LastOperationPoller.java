@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationType;
@@ -14,6 +15,7 @@ import io.provisioner.schemas.ProvisioningRequested;
 import io.provisioner.worker.OperationLogContext;
 import io.provisioner.worker.broker.BrokerAnswer;
 import io.provisioner.worker.broker.BrokerClient;
+import io.provisioner.worker.broker.BrokerNames;
 import io.provisioner.worker.broker.BrokerUnreachable;
 import io.provisioner.worker.broker.OsbCall;
 import io.provisioner.worker.broker.OsbCalls;
@@ -108,6 +110,7 @@ class LastOperationPoller {
                     null, "succeeded");
         }
         if (outcome instanceof PollOutcome.Finished finished) {
+            pollsPerOperation(request, poll.attempt() + 1);
             if (finished.state() == OperationState.FAILED && create) {
                 StepResult mitigated = orphans.begin(request, finished.description(), poll.dashboardUrl(), poll.attempt(),
                         requestIdentity);
@@ -138,6 +141,20 @@ class LastOperationPoller {
     private static StatusChange change(DueWork work, OperationState state, String description, String requestIdentity) {
         return new StatusChange(state, description, work.poll().dashboardUrl(), work.poll().brokerOperation(),
                 work.sequence(), requestIdentity);
+    }
+
+    /**
+     * How many polls an operation took until the broker said it had finished (the step counter: a request
+     * the worker had to put off first adds its extra rounds).
+     */
+    private void pollsPerOperation(ProvisioningRequested request, int polls) {
+        DistributionSummary.builder("provisioner.operation.polls")
+                .description("Polls of last_operation an operation took until the broker reported its end")
+                .tag("type", request.operationType().wire())
+                .tag("broker", BrokerNames.label(request.broker()))
+                .serviceLevelObjectives(1, 2, 3, 5, 10, 20, 50, 100, 250, 1000)
+                .register(meters)
+                .record(polls);
     }
 
     private void count(String outcome) {

@@ -15,6 +15,7 @@ import io.provisioner.schemas.OperationStatusChanged;
 import io.provisioner.schemas.ProvisioningRequested;
 import io.provisioner.schemas.SecretSealer;
 import io.provisioner.schemas.Topics;
+import io.provisioner.worker.broker.BrokerNames;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -85,6 +86,8 @@ public class StatusPublisher {
                 .description("Operations that reached a final state")
                 .tag("type", request.operationType().wire())
                 .tag("state", state.wire())
+                .tag("broker", BrokerNames.label(request.broker()))
+                .tag("plan_id", request.planId())
                 .register(meters)
                 .increment();
     }

@@ -62,7 +62,7 @@ class DurableRetryTest extends WorkerIntegrationTest {
 
         String circuit = "broker=\"" + flaky.guid() + "\"";
         await().atMost(PATIENCE).until(() -> metrics().contains(
-                "provisioner_broker_circuit_transitions_total{" + circuit + ",from=\"closed\",to=\"open\"}"));
+                "provisioner_broker_circuit_transitions_total{application=\"provisioner-worker\"," + circuit + ",from=\"closed\",to=\"open\"}"));
         // Every create was put off at least twice; some round found the circuit open and sent nothing.
         await().atMost(PATIENCE).until(() -> creates.stream().allMatch(create -> statusesOf(create.instanceGuid())
                 .size() >= 2) && creates.stream().anyMatch(create -> statusesOf(create.instanceGuid()).stream()
@@ -86,8 +86,8 @@ class DurableRetryTest extends WorkerIntegrationTest {
         }
         String metrics = metrics();
         assertThat(metrics).contains(
-                "provisioner_broker_circuit_transitions_total{" + circuit + ",from=\"open\",to=\"half_open\"}",
-                "provisioner_broker_circuit_transitions_total{" + circuit + ",from=\"half_open\",to=\"closed\"}");
+                "provisioner_broker_circuit_transitions_total{application=\"provisioner-worker\"," + circuit + ",from=\"open\",to=\"half_open\"}",
+                "provisioner_broker_circuit_transitions_total{application=\"provisioner-worker\"," + circuit + ",from=\"half_open\",to=\"closed\"}");
         assertThat(metrics).containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"" + flaky.guid()
                 + "\",state=\"closed\"[^}]*} 1.0");
         assertThat(metrics).containsPattern("resilience4j_circuitbreaker_not_permitted_calls_total\\{[^}]*name=\""
