@@ -10,6 +10,7 @@ import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.provisioner.gateway.logging.RecordLogContext;
 import io.provisioner.gateway.serviceinstance.ServiceInstances;
 import io.provisioner.gateway.servicekey.ServiceKeys;
 import io.provisioner.schemas.BindingStatusChanged;
@@ -62,6 +63,12 @@ class StatusListener {
     }
 
     void onStatus(ConsumerRecord<String, byte[]> record) {
+        try (RecordLogContext context = RecordLogContext.open(record)) {
+            apply(record);
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
         if (EventTypes.BINDING_STATUS_CHANGED.equals(codec.typeOf(record.value()))) {
             BindingStatusChanged binding = codec.readBindingStatus(record.value()).data();
             boolean applied = keys.applyStatus(binding);
