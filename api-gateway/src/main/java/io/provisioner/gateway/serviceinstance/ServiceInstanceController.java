@@ -64,8 +64,8 @@ class ServiceInstanceController {
             @RequestParam(name = "accepts_incomplete", required = false) String acceptsIncomplete,
             @RequestBody(required = false) byte[] body) {
         boolean async = flag(acceptsIncomplete, "accepts_incomplete");
-        ServiceInstanceRecord created = instances.create(NewServiceInstance.parse(body, json), async,
-                callers.current());
+        ServiceInstanceRecord created = instances.create(NewServiceInstance.parse(body, json), null, async,
+                callers.current(), Origin.rest());
         return ResponseEntity.status(HttpStatus.CREATED).location(URI.create(COLLECTION + "/" + created.guid()))
                 .body(ServiceInstanceView.of(created, json));
     }
@@ -89,7 +89,7 @@ class ServiceInstanceController {
             @RequestBody(required = false) byte[] body) {
         boolean async = flag(acceptsIncomplete, "accepts_incomplete");
         InstanceChange change = InstanceChange.parse(body, json);
-        ServiceInstances.Updated updated = instances.update(guid, change, async, callers.current());
+        ServiceInstances.Updated updated = instances.update(guid, change, async, callers.current(), Origin.rest());
         return ResponseEntity.status(updated.async() ? HttpStatus.ACCEPTED : HttpStatus.CREATED)
                 .location(URI.create(COLLECTION + "/" + guid))
                 .body(ServiceInstanceView.of(updated.instance(), json));
@@ -105,10 +105,10 @@ class ServiceInstanceController {
         flag(async, "async");
         flag(recursive, "recursive");
         if (flag(purge, "purge")) {
-            instances.purge(guid, callers.current());
+            instances.purge(guid, callers.current(), Origin.rest());
             return ResponseEntity.noContent().build();
         }
-        ServiceInstanceRecord deleting = instances.delete(guid, incomplete, callers.current());
+        ServiceInstanceRecord deleting = instances.delete(guid, incomplete, callers.current(), Origin.rest());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create(COLLECTION + "/" + guid))
                 .body(ServiceInstanceView.of(deleting, json));
     }
