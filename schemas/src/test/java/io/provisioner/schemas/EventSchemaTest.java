@@ -171,8 +171,8 @@ class EventSchemaTest {
         ObjectNode updateWithoutSubject = (ObjectNode) golden("service-instance-command");
         updateWithoutSubject.put("type", EventTypes.COMMAND_UPDATE);
         updateWithoutSubject.remove("subject");
-        ObjectNode createWithoutPlan = (ObjectNode) golden("service-instance-command");
-        ((ObjectNode) createWithoutPlan.get("data")).remove("service_plan_guid");
+        ObjectNode wrongVersion = (ObjectNode) golden("service-instance-command");
+        wrongVersion.put("specversion", "0.3");
 
         Schema events = schema("service-instance-event");
         assertThat(events.validate(rejectedWithoutError)).as("rejected without error").isNotEmpty();
@@ -183,7 +183,7 @@ class EventSchemaTest {
         Schema commands = schema("service-instance-command");
         assertThat(commands.validate(deleteWithBody)).as("delete with a body").isNotEmpty();
         assertThat(commands.validate(updateWithoutSubject)).as("update without subject").isNotEmpty();
-        assertThat(commands.validate(createWithoutPlan)).as("create without plan").isNotEmpty();
+        assertThat(commands.validate(wrongVersion)).as("not CloudEvents 1.0").isNotEmpty();
     }
 
     @Test
