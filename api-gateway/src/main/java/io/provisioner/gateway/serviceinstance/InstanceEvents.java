@@ -30,8 +30,14 @@ class InstanceEvents {
     private final OutboxWriter outbox;
     private final JsonMapper json;
     private final EventCodec codec;
+    private final java.time.Clock clock;
+    private final java.time.Duration retention;
 
-    InstanceEvents(JdbcClient jdbc, OutboxWriter outbox, JsonMapper json, EventCodec codec) {
+    InstanceEvents(JdbcClient jdbc, OutboxWriter outbox, JsonMapper json, EventCodec codec, java.time.Clock clock,
+            @org.springframework.beans.factory.annotation.Value("${provisioner.commands.retention:8d}")
+            java.time.Duration retention) {
+        this.clock = clock;
+        this.retention = retention;
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.json = json;
@@ -94,6 +100,19 @@ class InstanceEvents {
                 VALUES (?, ?, ?, ?, ?, ?)""")
                 .params(instance.guid(), version, type, instance.operationId(), codec.writeString(envelope), now)
                 .update();
+    }
+
+    /**
+     * Forgets history older than the retention (what a stream can still resume from), but never an
+     * instance's latest event, which the next version counts on.
+     */
+    @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "${provisioner.commands.prune-every:1h}",
+            initialDelayString = "${provisioner.commands.prune-every:1h}")
+    void prune() {
+        jdbc.sql("""
+                DELETE FROM instance_events WHERE created_at < ? AND version <
+                  (SELECT MAX(l.version) FROM instance_events l WHERE l.instance_guid = instance_events.instance_guid)""")
+                .param(OffsetDateTime.now(clock).minus(retention)).update();
     }
 
     @SuppressWarnings("unchecked")
