@@ -8,7 +8,7 @@ import java.util.Locale;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 
 import io.provisioner.gateway.api.CfError;
@@ -42,9 +42,11 @@ public final class CommandTokens {
         Jwt jwt;
         try {
             jwt = decoder.decode(authorization.substring(7).trim());
-        } catch (JwtException e) {
+        } catch (BadJwtException e) {
             throw invalid();
         }
+        // Any other JwtException (the issuer's keys cannot be fetched) says nothing about the token: it
+        // propagates, and the command is tried again rather than refused.
         JwtTimestampValidator window = new JwtTimestampValidator();
         window.setClock(Clock.fixed(judgedAt, ZoneOffset.UTC));
         OAuth2TokenValidatorResult result = window.validate(jwt);
