@@ -67,6 +67,7 @@ class PublicEventsTest extends GatewayTestBase {
                 Map.of("size", "huge"))));
         String update = operationId(guid);
         status(guid, update, OperationType.UPDATE, OperationState.FAILED, 1, "the broker said no");
+        awaitEvents(guid, 4);
         send("PUT", "/v2/service_instances/" + guid, json(Map.of("name", "renamed-" + guid)));
         send("DELETE", "/v2/service_instances/" + guid + "?accepts_incomplete=true", null);
         String delete = operationId(guid);
