@@ -7,7 +7,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * The API gateway: Cloud Controller v2 API for service instances, the record store, the outbox relay
- * to {@code provisioning.requests} and the listener that applies {@code provisioning.status}.
+ * to {@code provisioning.requests} and {@code service-instance.events}, the listener that applies
+ * {@code provisioning.status}, and the listener that carries out {@code service-instance.commands}.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

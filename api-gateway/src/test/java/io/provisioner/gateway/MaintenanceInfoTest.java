@@ -122,7 +122,7 @@ class MaintenanceInfoTest extends GatewayTestBase {
         assertThat(upgrading.status()).as(upgrading.body()).isEqualTo(202);
         assertThat(upgrading.json().at("/entity/maintenance_info/version").asString())
                 .as("unchanged until the broker confirms").isEqualTo("0.9.0");
-        String payload = jdbc.sql("SELECT payload FROM outbox WHERE message_key = ? ORDER BY id DESC").param(guid)
+        String payload = jdbc.sql("SELECT payload FROM outbox WHERE message_key = ? AND topic = 'provisioning.requests' ORDER BY id DESC").param(guid)
                 .query(String.class).list().stream().findFirst().orElse(null);
         if (payload != null) {
             assertThat(JSON.readTree(payload).at("/data/maintenance_info").toString()).isEqualTo("{\"version\":\"1.0.0\"}");

@@ -49,6 +49,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     static final String SAMPLE_BROKER_USERNAME = "broker";
+    /** The local run's well-known client for Kafka integrations; like the rest, only reachable on loopback. */
+    static final String INTEGRATION_CLIENT = "local-integration";
+    static final String INTEGRATION_CLIENT_SECRET = "local-integration-secret";
     static final String SAMPLE_BROKER_PASSWORD = "broker-secret";
 
     private final LocalSettings settings;
@@ -107,7 +110,11 @@ public final class LocalStack implements AutoCloseable {
                 // The local UAA-compatible issuer; its key is kept so tokens survive a restart.
                 "--provisioner.token-issuer.enabled=true",
                 "--provisioner.token-issuer.key-file=" + settings.dataDir().resolve("token-signing-key.pem"),
-                "--provisioner.security.issuer=" + issuer(settings)));
+                "--provisioner.security.issuer=" + issuer(settings),
+                // A client for systems that send commands over Kafka (client_credentials; README, "Integrating over Kafka").
+                "--provisioner.token-issuer.clients[0].client-id=" + INTEGRATION_CLIENT,
+                "--provisioner.token-issuer.clients[0].client-secret=" + INTEGRATION_CLIENT_SECRET,
+                "--provisioner.token-issuer.clients[0].authorities=cloud_controller.admin,cloud_controller.write"));
         if (settings.seed()) {
             gatewayArgs.addAll(List.of(
                     "--provisioner.catalog.seed.organization=local-org",

@@ -28,6 +28,7 @@ class EndToEndTest {
     private Path data;
     private LocalStack stack;
     private StackClient client;
+    private KafkaIntegration integration;
 
     @BeforeAll
     void start() throws Exception {
@@ -35,10 +36,14 @@ class EndToEndTest {
         data = Files.createTempDirectory(Path.of("target"), "e2e-").resolve("data");
         stack = LocalStack.start(LocalSettings.ephemeral(data, System.getenv()));
         client = new StackClient(stack.gatewayUrl());
+        integration = new KafkaIntegration(stack.kafkaBootstrapServers(), stack.gatewayUrl());
     }
 
     @AfterAll
     void stop() {
+        if (integration != null) {
+            integration.close();
+        }
         if (stack != null) {
             stack.close();
         }
@@ -102,6 +107,94 @@ class EndToEndTest {
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                     .as(file.toString()).isEqualTo("rw-------");
         }
+    }
+
+    private List<JsonNode> awaitEvents(String guid, int count) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> integration.events(guid).size() >= count);
+        return integration.events(guid);
+    }
+
+    @Test
+    void commandsOverKafkaCreateUpdateAndDeleteAnInstanceAndEachChangeIsOneEvent() {
+        String guid = UUID.randomUUID().toString();
+        Map<String, Object> create = new java.util.LinkedHashMap<>();
+        create.put("name", "kafka-" + guid);
+        create.put("space_guid", client.spaceGuid());
+        create.put("service_plan_guid", client.planGuid(StackClient.ASYNC_PLAN));
+        create.put("parameters", Map.of("sample_broker", Map.of("delay_ms", 300)));
+
+        integration.send("create-" + guid, io.provisioner.schemas.EventTypes.COMMAND_CREATE, guid, create);
+        List<JsonNode> created = awaitEvents(guid, 2);
+        assertThat(created).extracting(KafkaIntegration::shortType).containsExactly("started", "succeeded");
+        assertThat(created.get(0).at("/data/command_id").asString()).isEqualTo("create-" + guid);
+        assertThat(created.get(0).at("/data/originating_user_id").asString()).isEqualTo(LocalStack.INTEGRATION_CLIENT);
+        assertThat(created.get(1).at("/data/instance")).as("REST and Kafka agree")
+                .isEqualTo(client.call("GET", "/v2/service_instances/" + guid, null).body());
+        assertThat(brokerRequests(guid)).anyMatch(r -> r.get("method").asString().equals("PUT"));
+
+        integration.send("update-" + guid, io.provisioner.schemas.EventTypes.COMMAND_UPDATE, guid,
+                Map.of("parameters", Map.of("sample_broker", Map.of("delay_ms", 300))));
+        awaitEvents(guid, 4);
+        integration.send("delete-" + guid, io.provisioner.schemas.EventTypes.COMMAND_DELETE, guid, Map.of());
+        List<JsonNode> events = awaitEvents(guid, 6);
+        // The create sent again (a producer's retry): answered already, it changes nothing.
+        integration.send("create-" + guid, io.provisioner.schemas.EventTypes.COMMAND_CREATE, guid, create);
+        // Behind it on the same partition: once this one is answered, the copy was read.
+        integration.send("marker-" + guid, io.provisioner.schemas.EventTypes.COMMAND_DELETE, guid, Map.of());
+        events = awaitEvents(guid, 7);
+
+        assertThat(events).extracting(KafkaIntegration::shortType)
+                .containsExactly("started", "succeeded", "started", "succeeded", "started", "deleted", "rejected");
+        assertThat(events.get(6).at("/data/error/error_code").asString()).isEqualTo("CF-ServiceInstanceNotFound");
+        events = events.subList(0, 6);
+        assertThat(events).extracting(e -> e.at("/data/version").asLong()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(events).extracting(e -> e.at("/data/operation/type").asString())
+                .containsExactly("create", "create", "update", "update", "delete", "delete");
+        assertThat(client.call("GET", "/v2/service_instances/" + guid, null).status()).isEqualTo(404);
+        assertThat(brokerRequests(guid).stream().filter(r -> r.get("method").asString().equals("PUT")))
+                .as("provisioned once").hasSize(1);
+        assertThat(integration.invalid()).isEmpty();
+    }
+
+    @Test
+    void aRestCreateEmitsTheSameEventsAsAKafkaCreate() {
+        String viaRest = client.create("rest-" + UUID.randomUUID(), StackClient.SYNC_PLAN, null);
+        String viaKafka = UUID.randomUUID().toString();
+        integration.send("create-" + viaKafka, io.provisioner.schemas.EventTypes.COMMAND_CREATE, viaKafka, Map.of(
+                "name", "kafka-" + viaKafka, "space_guid", client.spaceGuid(),
+                "service_plan_guid", client.planGuid(StackClient.SYNC_PLAN)));
+
+        List<JsonNode> rest = awaitEvents(viaRest, 2);
+        List<JsonNode> kafka = awaitEvents(viaKafka, 2);
+
+        for (List<JsonNode> events : List.of(rest, kafka)) {
+            assertThat(events).extracting(KafkaIntegration::shortType).containsExactly("started", "succeeded");
+            assertThat(events).extracting(e -> e.at("/data/version").asLong()).containsExactly(1L, 2L);
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(fieldsOf(kafka.get(i))).isEqualTo(fieldsOf(rest.get(i)));
+            assertThat(kafka.get(i).at("/data/instance/entity/last_operation/state"))
+                    .isEqualTo(rest.get(i).at("/data/instance/entity/last_operation/state"));
+        }
+        assertThat(rest.get(0).at("/data/command_id").isNull()).isTrue();
+        assertThat(integration.invalid()).isEmpty();
+    }
+
+    /** Every field path of an event, to compare shapes. */
+    private static java.util.Set<String> fieldsOf(JsonNode node) {
+        java.util.Set<String> paths = new java.util.TreeSet<>();
+        java.util.ArrayDeque<java.util.Map.Entry<String, JsonNode>> todo = new java.util.ArrayDeque<>();
+        todo.add(java.util.Map.entry("", node));
+        while (!todo.isEmpty()) {
+            var next = todo.poll();
+            paths.add(next.getKey());
+            if (next.getValue().isObject()) {
+                for (String name : next.getValue().propertyNames()) {
+                    todo.add(java.util.Map.entry(next.getKey() + "/" + name, next.getValue().get(name)));
+                }
+            }
+        }
+        return paths;
     }
 
     @Test

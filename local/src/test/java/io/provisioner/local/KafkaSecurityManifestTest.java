@@ -37,6 +37,7 @@ class KafkaSecurityManifestTest {
     private static final Path DEPLOY = Path.of("..", "deploy", "kafka");
     private static final String GATEWAY = "provisioner-gateway";
     private static final String WORKER = "provisioner-worker";
+    private static final String INTEGRATION = "provisioner-integration";
 
     private static List<Map<String, Object>> documents(String file) throws IOException {
         List<Map<String, Object>> documents = new ArrayList<>();
@@ -89,6 +90,10 @@ class KafkaSecurityManifestTest {
         gateway.put("group:provisioner-gateway-orphan-mitigations", Set.of("Read"));
         gateway.put("group:dead-letter-reader", Set.of("Read"));
         gateway.put("group:dead-letter-replay", Set.of("Read"));
+        gateway.put("topic:" + Topics.EVENTS, Set.of("Write", "Read", "Describe"));
+        gateway.put("topic:" + Topics.COMMANDS, Set.of("Read", "Describe"));
+        gateway.put("topic:" + Topics.COMMANDS + Topics.DEAD_LETTER_SUFFIX, Set.of("Write", "Read", "Describe"));
+        gateway.put("group:provisioner-gateway-commands", Set.of("Read"));
 
         Map<String, Set<String>> worker = new TreeMap<>();
         worker.put("topic:" + Topics.REQUESTS, Set.of("Read", "Describe"));
@@ -99,7 +104,11 @@ class KafkaSecurityManifestTest {
         deadLetters.forEach(topic -> worker.put("topic:" + topic, Set.of("Write", "Describe")));
         worker.put("group:provisioner-worker", Set.of("Read"));
         worker.put("group:provisioner-worker-polls", Set.of("Read"));
-        return Map.of(GATEWAY, gateway, WORKER, worker);
+        Map<String, Set<String>> integration = new TreeMap<>();
+        integration.put("topic:" + Topics.COMMANDS, Set.of("Write", "Describe"));
+        integration.put("topic:" + Topics.EVENTS, Set.of("Read", "Describe"));
+        integration.put("group:provisioner-integration", Set.of("Read"));
+        return Map.of(GATEWAY, gateway, WORKER, worker, INTEGRATION, integration);
     }
 
     @Test
@@ -153,6 +162,9 @@ class KafkaSecurityManifestTest {
         assertThat(writers.get(Topics.REQUESTS)).containsExactly(GATEWAY);
         assertThat(writers.get(Topics.STATUS)).containsExactly(WORKER);
         Topics.pollTopics().forEach(topic -> assertThat(writers.get(topic)).containsExactly(WORKER));
+        assertThat(writers.get(Topics.EVENTS)).as("the public events come from the gateway's outbox alone")
+                .containsExactly(GATEWAY);
+        assertThat(writers.get(Topics.COMMANDS)).containsExactly(INTEGRATION);
     }
 
     @Test

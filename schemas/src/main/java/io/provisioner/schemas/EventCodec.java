@@ -18,6 +18,7 @@ public final class EventCodec {
     private final JavaType orphanRequested;
     private final JavaType orphanChanged;
     private final JavaType bindingStatus;
+    private final JavaType instanceEvent;
 
     public EventCodec() {
         this(JsonMapper.builder().build());
@@ -31,6 +32,7 @@ public final class EventCodec {
         this.orphanRequested = envelopeOf(OrphanMitigationRequested.class);
         this.orphanChanged = envelopeOf(OrphanMitigationChanged.class);
         this.bindingStatus = envelopeOf(BindingStatusChanged.class);
+        this.instanceEvent = envelopeOf(ServiceInstanceEvent.class);
     }
 
     private JavaType envelopeOf(Class<?> data) {
@@ -83,6 +85,15 @@ public final class EventCodec {
 
     public EventEnvelope<OrphanMitigationChanged> readOrphanMitigationChanged(byte[] json) {
         return checked(mapper.readValue(json, orphanChanged), EventTypes.ORPHAN_MITIGATION_CHANGED);
+    }
+
+    /** A public lifecycle event of any of the {@link EventTypes#SERVICE_INSTANCE_EVENTS} types. */
+    public EventEnvelope<ServiceInstanceEvent> readServiceInstanceEvent(byte[] json) {
+        EventEnvelope<ServiceInstanceEvent> envelope = mapper.readValue(json, instanceEvent);
+        if (!EventTypes.SERVICE_INSTANCE_EVENTS.contains(envelope.type())) {
+            throw new IllegalArgumentException("not a service instance event: " + envelope.type());
+        }
+        return checked(envelope, envelope.type());
     }
 
     /**

@@ -12,6 +12,31 @@ public final class EventTypes {
     /** A {@link ProvisioningRequested} with a binding: bind ({@code create}) or unbind ({@code delete}). */
     public static final String BINDING_REQUESTED = "io.provisioner.binding.requested.v1";
     public static final String BINDING_STATUS_CHANGED = "io.provisioner.binding.status-changed.v1";
+    /** Public: an operation was accepted (create, update or delete). */
+    public static final String SERVICE_INSTANCE_STARTED = "io.provisioner.service-instance.started.v1";
+    /** Public: an operation ended well (a delete's end is {@link #SERVICE_INSTANCE_DELETED}). */
+    public static final String SERVICE_INSTANCE_SUCCEEDED = "io.provisioner.service-instance.succeeded.v1";
+    /** Public: an operation ended badly, with the broker's or the platform's description. */
+    public static final String SERVICE_INSTANCE_FAILED = "io.provisioner.service-instance.failed.v1";
+    /** Public: the instance is gone (its delete succeeded, or an operator purged it). */
+    public static final String SERVICE_INSTANCE_DELETED = "io.provisioner.service-instance.deleted.v1";
+    /** Public: a name or tags change, applied at once without the broker. */
+    public static final String SERVICE_INSTANCE_UPDATED = "io.provisioner.service-instance.updated.v1";
+    /** Public: a command was refused, with the Cloud Controller error a REST caller would have got. */
+    public static final String SERVICE_INSTANCE_REJECTED = "io.provisioner.service-instance.rejected.v1";
+
+    /** Commands other systems send on {@code service-instance.commands}. */
+    public static final String COMMAND_CREATE = "io.provisioner.service-instance.create.v1";
+    public static final String COMMAND_UPDATE = "io.provisioner.service-instance.update.v1";
+    public static final String COMMAND_DELETE = "io.provisioner.service-instance.delete.v1";
+
+    /** Every public event type, in the order an instance's life goes. */
+    public static final java.util.List<String> SERVICE_INSTANCE_EVENTS = java.util.List.of(SERVICE_INSTANCE_STARTED,
+            SERVICE_INSTANCE_UPDATED, SERVICE_INSTANCE_SUCCEEDED, SERVICE_INSTANCE_FAILED, SERVICE_INSTANCE_DELETED,
+            SERVICE_INSTANCE_REJECTED);
+
+    /** Every command type. */
+    public static final java.util.List<String> COMMANDS = java.util.List.of(COMMAND_CREATE, COMMAND_UPDATE, COMMAND_DELETE);
 
     private EventTypes() {
     }

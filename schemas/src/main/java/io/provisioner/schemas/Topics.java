@@ -3,7 +3,10 @@ package io.provisioner.schemas;
 import java.time.Duration;
 import java.util.List;
 
-/** Topic names. Every topic is keyed by the service instance guid, which gives per-instance order. */
+/**
+ * Topic names. Every topic is keyed by the service instance guid, which gives per-instance order.
+ * {@link #COMMANDS} and {@link #EVENTS} are the public contract; the {@code provisioning.*} topics are private.
+ */
 public final class Topics {
 
     /** One record per operation (create, update, delete): gateway outbox to worker. */
@@ -14,6 +17,12 @@ public final class Topics {
 
     /** Progress and outcome of orphan-mitigation jobs: worker to gateway. */
     public static final String ORPHAN_MITIGATIONS = "provisioning.orphan-mitigations";
+
+    /** Public input: other systems' create, update and delete commands (CloudEvents, the caller's JWT in a header). */
+    public static final String COMMANDS = "service-instance.commands";
+
+    /** Public output: the lifecycle of every service instance, written through the gateway's outbox. */
+    public static final String EVENTS = "service-instance.events";
 
     /** Delay tiers for due-time polls; see {@link #pollTier(Duration)}. */
     public static final String POLLS_PREFIX = "provisioning.polls.";
@@ -53,6 +62,7 @@ public final class Topics {
         sources.addAll(pollTopics());
         sources.add(PROGRESS);
         sources.add(ORPHAN_MITIGATIONS);
+        sources.add(COMMANDS);
         return sources.stream().map(source -> source + DEAD_LETTER_SUFFIX).toList();
     }
 

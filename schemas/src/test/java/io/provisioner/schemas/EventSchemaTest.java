@@ -143,6 +143,71 @@ class EventSchemaTest {
         assertThat(codec.readOrphanMitigationChanged(codec.write(changed))).isEqualTo(changed);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"service-instance-event", "service-instance-event-rejected"})
+    void publicEventGoldenFilesMatchTheirSchemaAndSurviveTheRecords(String name) {
+        JsonNode golden = golden(name);
+        assertThat(schema("service-instance-event").validate(golden)).isEmpty();
+        EventEnvelope<ServiceInstanceEvent> event = codec.readServiceInstanceEvent(JSON.writeValueAsBytes(golden));
+        JsonNode written = JSON.readTree(codec.write(event));
+        assertThat(written).isEqualTo(golden);
+    }
+
+    @Test
+    void theCommandGoldenFileMatchesItsSchema() {
+        assertThat(schema("service-instance-command").validate(golden("service-instance-command"))).isEmpty();
+    }
+
+    @Test
+    void thePublicSchemasRejectWhatTheContractForbids() {
+        ObjectNode rejectedWithoutError = (ObjectNode) golden("service-instance-event-rejected");
+        ((ObjectNode) rejectedWithoutError.get("data")).putNull("error");
+        ObjectNode succeededButFailed = (ObjectNode) golden("service-instance-event");
+        ((ObjectNode) succeededButFailed.at("/data/operation")).put("state", "failed");
+        ObjectNode versionZero = (ObjectNode) golden("service-instance-event");
+        ((ObjectNode) versionZero.get("data")).put("version", 0);
+        ObjectNode credentials = (ObjectNode) golden("service-instance-event");
+        ((ObjectNode) credentials.at("/data/instance/entity/credentials")).put("password", "hunter2");
+        ObjectNode unknownType = (ObjectNode) golden("service-instance-event");
+        unknownType.put("type", "io.provisioner.service-instance.exploded.v1");
+        ObjectNode deleteWithBody = (ObjectNode) golden("service-instance-command");
+        deleteWithBody.put("type", EventTypes.COMMAND_DELETE);
+        ObjectNode updateWithoutSubject = (ObjectNode) golden("service-instance-command");
+        updateWithoutSubject.put("type", EventTypes.COMMAND_UPDATE);
+        updateWithoutSubject.remove("subject");
+        ObjectNode wrongVersion = (ObjectNode) golden("service-instance-command");
+        wrongVersion.put("specversion", "0.3");
+
+        Schema events = schema("service-instance-event");
+        assertThat(events.validate(rejectedWithoutError)).as("rejected without error").isNotEmpty();
+        assertThat(events.validate(succeededButFailed)).as("succeeded with a failed operation").isNotEmpty();
+        assertThat(events.validate(versionZero)).as("version 0").isNotEmpty();
+        assertThat(events.validate(credentials)).as("credentials on the public stream").isNotEmpty();
+        assertThat(events.validate(unknownType)).as("unknown type").isNotEmpty();
+        Schema commands = schema("service-instance-command");
+        assertThat(commands.validate(deleteWithBody)).as("delete with a body").isNotEmpty();
+        assertThat(commands.validate(updateWithoutSubject)).as("update without subject").isNotEmpty();
+        assertThat(commands.validate(wrongVersion)).as("not CloudEvents 1.0").isNotEmpty();
+    }
+
+    @Test
+    void aPublicEventBuiltInCodeSerializesToTheSchema() {
+        EventEnvelope<ServiceInstanceEvent> started = EventEnvelope.of(EventTypes.SERVICE_INSTANCE_STARTED,
+                "/provisioner/api-gateway", Instant.parse("2026-01-01T00:00:00Z"), "guid-1",
+                new ServiceInstanceEvent("guid-1", 1L, new ServiceInstanceEvent.Operation("op-1", OperationType.CREATE,
+                        OperationState.IN_PROGRESS, ""), JSON.convertValue(golden("service-instance-event")
+                                .at("/data/instance"), Map.class), null, "rid", "user-1", null,
+                        Instant.parse("2026-01-01T00:00:00Z")));
+
+        JsonNode written = JSON.readTree(codec.write(started));
+
+        assertThat(schema("service-instance-event").validate(written)).isEmpty();
+        assertThat(written.at("/data/operation/state").asString()).isEqualTo("in progress");
+        assertThat(codec.readServiceInstanceEvent(codec.write(started))).isEqualTo(started);
+        assertThatThrownBy(() -> codec.readServiceInstanceEvent(JSON.writeValueAsBytes(golden("operation-status-changed"))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void bindingEventsCarryTheirBindingAndOnlySealedCredentials() {
         ObjectNode clearCredentials = (ObjectNode) golden("binding-status-changed");

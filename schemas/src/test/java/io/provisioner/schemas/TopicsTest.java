@@ -27,7 +27,8 @@ class TopicsTest {
     void theDeadLetterTopicsAreOnePerConsumedTopic() {
         assertThat(Topics.deadLetterTopics()).containsExactly("provisioning.requests.dlt", "provisioning.status.dlt",
                 "provisioning.polls.1s.dlt", "provisioning.polls.5s.dlt", "provisioning.polls.30s.dlt",
-                "provisioning.polls.120s.dlt", "provisioning.operations.dlt", "provisioning.orphan-mitigations.dlt");
+                "provisioning.polls.120s.dlt", "provisioning.operations.dlt", "provisioning.orphan-mitigations.dlt",
+                "service-instance.commands.dlt");
     }
 
     @Test

@@ -46,7 +46,14 @@ class PlatformConfiguration {
                 topic(Topics.STATUS, partitions),
                 topic(Topics.STATUS + Topics.DEAD_LETTER_SUFFIX, partitions),
                 topic(Topics.ORPHAN_MITIGATIONS, partitions),
-                topic(Topics.ORPHAN_MITIGATIONS + Topics.DEAD_LETTER_SUFFIX, partitions));
+                topic(Topics.ORPHAN_MITIGATIONS + Topics.DEAD_LETTER_SUFFIX, partitions),
+                topic(Topics.EVENTS, partitions),
+                // The broker stamps each command with its append time, which producers cannot forge: a
+                // command's token is judged at that moment, so a Kafka outage turns no good command into a refusal.
+                TopicBuilder.name(Topics.COMMANDS).partitions(partitions).replicas(1)
+                        .config(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(RecordLimits.MAX_RECORD_BYTES))
+                        .config(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime").build(),
+                topic(Topics.COMMANDS + Topics.DEAD_LETTER_SUFFIX, partitions));
     }
 
     private static NewTopic topic(String name, int partitions) {

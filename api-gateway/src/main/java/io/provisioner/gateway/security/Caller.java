@@ -12,6 +12,8 @@ public record Caller(String userId, Set<String> scopes) {
     public static final String GLOBAL_AUDITOR = "cloud_controller.global_auditor";
     public static final String READ = "cloud_controller.read";
     public static final String WRITE = "cloud_controller.write";
+    /** Scopes that allow changes (any one of them). */
+    public static final java.util.List<String> WRITE_SCOPES = java.util.List.of(ADMIN, WRITE);
 
     public boolean admin() {
         return scopes.contains(ADMIN);

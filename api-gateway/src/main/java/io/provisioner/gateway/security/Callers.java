@@ -18,6 +18,11 @@ public class Callers {
         if (authentication == null || !authentication.isAuthenticated() || authentication.getName() == null) {
             throw CfError.NOT_AUTHENTICATED.exception("Authentication error");
         }
+        return of(authentication);
+    }
+
+    /** A verified token's caller: its user (or client) and its scopes. */
+    static Caller of(Authentication authentication) {
         Set<String> scopes = authentication.getAuthorities().stream().map(a -> a.getAuthority())
                 .filter(a -> a.startsWith("SCOPE_")).map(a -> a.substring(6)).collect(Collectors.toUnmodifiableSet());
         return new Caller(authentication.getName(), scopes);

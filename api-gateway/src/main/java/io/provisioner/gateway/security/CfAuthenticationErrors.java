@@ -23,14 +23,24 @@ final class CfAuthenticationErrors {
     }
 
     static void write(HttpServletResponse response, JsonMapper json, CfError error) throws IOException {
-        String description = switch (error) {
+        String description = description(error);
+        response.setStatus(error.status().value());
+        response.setContentType("application/json");
+        response.getOutputStream().write(json.writeValueAsBytes(ErrorBody.of(error, description)));
+    }
+
+    /** Cloud Controller's words for an authentication or scope failure. */
+    static String description(CfError error) {
+        return switch (error) {
             case INVALID_AUTH_TOKEN -> "Invalid Auth Token";
             case NOT_AUTHENTICATED -> "Authentication error";
             case INSUFFICIENT_SCOPE -> "Your token lacks the necessary scopes to access this resource.";
             default -> "You are not authorized to perform the requested action";
         };
-        response.setStatus(error.status().value());
-        response.setContentType("application/json");
-        response.getOutputStream().write(json.writeValueAsBytes(ErrorBody.of(error, description)));
+    }
+
+    /** The same failure as an exception, for callers outside HTTP (Kafka commands). */
+    static io.provisioner.gateway.api.CfException refusal(CfError error) {
+        return error.exception(description(error));
     }
 }

@@ -43,7 +43,8 @@ class SecurityConfiguration {
 
     private static final String[] READ_SCOPES = {scope(Caller.ADMIN), scope(Caller.ADMIN_READ_ONLY),
             scope(Caller.READ), scope(Caller.GLOBAL_AUDITOR)};
-    private static final String[] WRITE_SCOPES = {scope(Caller.ADMIN), scope(Caller.WRITE)};
+    private static final String[] WRITE_SCOPES = Caller.WRITE_SCOPES.stream().map(SecurityConfiguration::scope)
+            .toArray(String[]::new);
 
     private static String scope(String name) {
         return "SCOPE_" + name;
@@ -64,6 +65,40 @@ class SecurityConfiguration {
     @Bean
     JwtDecoder jwtDecoder(SecuritySettings security, TokenIssuerSettings issuer, ObjectProvider<SigningKey> key,
             ObjectProvider<IssuedTokens> issued) {
+        NimbusJwtDecoder decoder = keysOf(security, issuer, key);
+        List<OAuth2TokenValidator<Jwt>> checks = new java.util.ArrayList<>();
+        checks.add(new JwtTimestampValidator());
+        checks.addAll(checksButTime(security, issued.getIfAvailable()));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(checks));
+        return decoder;
+    }
+
+    /**
+     * Tokens on commands: the same keys and checks as {@link #jwtDecoder}, but the expiry is judged at the
+     * moment Kafka appended the command (see {@link CommandTokens}).
+     */
+    @Bean
+    CommandTokens commandTokens(SecuritySettings security, TokenIssuerSettings issuer, ObjectProvider<SigningKey> key,
+            ObjectProvider<IssuedTokens> issued) {
+        NimbusJwtDecoder decoder = keysOf(security, issuer, key);
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(checksButTime(security, issued.getIfAvailable())));
+        return new CommandTokens(decoder);
+    }
+
+    /** Every check of a token but its time window: issuer, audience, no refresh token, an expiry, not revoked. */
+    private static List<OAuth2TokenValidator<Jwt>> checksButTime(SecuritySettings security, IssuedTokens issued) {
+        return List.of(
+                new JwtIssuerValidator(requireIssuer(security)),
+                required(jwt -> jwt.getAudience() != null && jwt.getAudience().contains(security.audience()),
+                        "the token is not meant for " + security.audience()),
+                required(jwt -> jwt.getId() == null || !jwt.getId().endsWith("-r"), "a refresh token is not an access token"),
+                required(jwt -> jwt.getExpiresAt() != null, "the token has no expiry"),
+                revocations(issued));
+    }
+
+    /** A decoder that checks signatures with the issuer's keys (a UAA's /token_keys, or the local issuer's). */
+    private static NimbusJwtDecoder keysOf(SecuritySettings security, TokenIssuerSettings issuer,
+            ObjectProvider<SigningKey> key) {
         NimbusJwtDecoder decoder;
         if (!security.jwkSetUri().isBlank()) {
             decoder = NimbusJwtDecoder.withJwkSetUri(security.jwkSetUri()).build();
@@ -74,14 +109,6 @@ class SecurityConfiguration {
                     + "UAA's /token_keys (and provisioner.security.issuer), or enable the local issuer with "
                     + "provisioner.token-issuer.enabled=true");
         }
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(List.of(
-                new JwtTimestampValidator(),
-                new JwtIssuerValidator(requireIssuer(security)),
-                required(jwt -> jwt.getAudience() != null && jwt.getAudience().contains(security.audience()),
-                        "the token is not meant for " + security.audience()),
-                required(jwt -> jwt.getId() == null || !jwt.getId().endsWith("-r"), "a refresh token is not an access token"),
-                required(jwt -> jwt.getExpiresAt() != null, "the token has no expiry"),
-                revocations(issued.getIfAvailable()))));
         return decoder;
     }
 

@@ -15,13 +15,13 @@ import io.provisioner.gateway.api.JsonBody;
  * @param parameters the {@code parameters} object exactly as the caller wrote it (JSON text), or null
  * @param maintenanceInfo {@code maintenance_info}: at most a string {@code version}, nothing else
  */
-record InstanceChange(String name, List<String> tags, String parameters, String planGuid,
+public record InstanceChange(String name, List<String> tags, String parameters, String planGuid,
         Map<String, Object> maintenanceInfo, String spaceGuid) {
 
     /** The fields of {@code maintenance_info} a caller may send (Cloud Controller accepts the version only). */
     private static final Set<String> MAINTENANCE_INFO_FIELDS = Set.of("version");
 
-    static InstanceChange parse(byte[] body, JsonMapper json) {
+    public static InstanceChange parse(byte[] body, JsonMapper json) {
         JsonBody request = JsonBody.parse(body, json);
         Map<String, Object> maintenance = request.object("maintenance_info");
         if (maintenance != null) {

@@ -11,9 +11,9 @@ import io.provisioner.gateway.api.JsonBody;
  *
  * @param parameters the {@code parameters} object exactly as the caller wrote it (JSON text), or null
  */
-record NewServiceInstance(String name, String spaceGuid, String planGuid, String parameters, List<String> tags) {
+public record NewServiceInstance(String name, String spaceGuid, String planGuid, String parameters, List<String> tags) {
 
-    static NewServiceInstance parse(byte[] body, JsonMapper json) {
+    public static NewServiceInstance parse(byte[] body, JsonMapper json) {
         JsonBody request = JsonBody.parse(body, json);
         String name = request.requiredString("name");
         String space = request.requiredString("space_guid");

@@ -45,10 +45,12 @@ class ServiceInstanceController {
     private final Callers callers;
     private final Permissions permissions;
     private final InstanceParameters instanceParameters;
+    private final InstanceWatch watch;
 
     ServiceInstanceController(ServiceInstances instances, ServiceInstanceStore store, CatalogStore catalog,
             PlanViews plans, JsonMapper json, Callers callers, Permissions permissions,
-            InstanceParameters instanceParameters) {
+            InstanceParameters instanceParameters, InstanceWatch watch) {
+        this.watch = watch;
         this.instanceParameters = instanceParameters;
         this.callers = callers;
         this.permissions = permissions;
@@ -64,8 +66,8 @@ class ServiceInstanceController {
             @RequestParam(name = "accepts_incomplete", required = false) String acceptsIncomplete,
             @RequestBody(required = false) byte[] body) {
         boolean async = flag(acceptsIncomplete, "accepts_incomplete");
-        ServiceInstanceRecord created = instances.create(NewServiceInstance.parse(body, json), async,
-                callers.current());
+        ServiceInstanceRecord created = instances.create(NewServiceInstance.parse(body, json), null, async,
+                callers.current(), Origin.rest());
         return ResponseEntity.status(HttpStatus.CREATED).location(URI.create(COLLECTION + "/" + created.guid()))
                 .body(ServiceInstanceView.of(created, json));
     }
@@ -78,9 +80,26 @@ class ServiceInstanceController {
                 r -> ServiceInstanceView.of(r, json));
     }
 
+    /**
+     * With {@code wait=N} (1 to 60 s), the answer is held until the last operation leaves {@code in progress}
+     * or N seconds pass, without holding a thread (see {@link InstanceWatch}).
+     */
     @GetMapping(COLLECTION + "/{guid}")
-    Resource<ServiceInstanceView.Entity> get(@PathVariable String guid) {
-        return ServiceInstanceView.of(instances.get(guid, callers.current()), json);
+    Object get(@PathVariable String guid, @RequestParam(name = "wait", required = false) String wait) {
+        java.time.Duration waitFor = wait == null ? null : InstanceWatch.waitFor(wait);
+        ServiceInstanceRecord instance = instances.get(guid, callers.current());
+        if (waitFor == null || instance.operationState() != io.provisioner.schemas.OperationState.IN_PROGRESS) {
+            return ServiceInstanceView.of(instance, json);
+        }
+        return watch.await(instance, waitFor);
+    }
+
+    /** The instance's public events as they happen (server-sent events), resumable with {@code Last-Event-ID}. */
+    @GetMapping(value = COLLECTION + "/{guid}/events", produces = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE)
+    org.springframework.web.servlet.mvc.method.annotation.SseEmitter events(@PathVariable String guid,
+            @org.springframework.web.bind.annotation.RequestHeader(name = "Last-Event-ID", required = false)
+            String lastEventId) {
+        return watch.stream(guid, callers.current(), lastEventId);
     }
 
     @PutMapping(COLLECTION + "/{guid}")
@@ -89,7 +108,7 @@ class ServiceInstanceController {
             @RequestBody(required = false) byte[] body) {
         boolean async = flag(acceptsIncomplete, "accepts_incomplete");
         InstanceChange change = InstanceChange.parse(body, json);
-        ServiceInstances.Updated updated = instances.update(guid, change, async, callers.current());
+        ServiceInstances.Updated updated = instances.update(guid, change, async, callers.current(), Origin.rest());
         return ResponseEntity.status(updated.async() ? HttpStatus.ACCEPTED : HttpStatus.CREATED)
                 .location(URI.create(COLLECTION + "/" + guid))
                 .body(ServiceInstanceView.of(updated.instance(), json));
@@ -104,11 +123,11 @@ class ServiceInstanceController {
         boolean incomplete = flag(acceptsIncomplete, "accepts_incomplete");
         flag(async, "async");
         if (flag(purge, "purge")) {
-            instances.purge(guid, callers.current());
+            instances.purge(guid, callers.current(), Origin.rest());
             return ResponseEntity.noContent().build();
         }
         ServiceInstanceRecord deleting = instances.delete(guid, incomplete, flag(recursive, "recursive"),
-                callers.current());
+                callers.current(), Origin.rest());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create(COLLECTION + "/" + guid))
                 .body(ServiceInstanceView.of(deleting, json));
     }

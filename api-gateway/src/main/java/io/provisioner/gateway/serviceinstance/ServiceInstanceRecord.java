@@ -9,7 +9,7 @@ import io.provisioner.schemas.OperationType;
  * A service instance row as stored, JSON columns still as text. It has no parameters: they are secrets
  * the platform does not keep (Cloud Controller fetches them from the broker when asked).
  */
-record ServiceInstanceRecord(
+public record ServiceInstanceRecord(
         String guid,
         String name,
         String spaceGuid,

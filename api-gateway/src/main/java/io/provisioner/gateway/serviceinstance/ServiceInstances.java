@@ -15,6 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.provisioner.gateway.api.CfError;
+import io.provisioner.gateway.api.CfException;
 import io.provisioner.gateway.catalog.CatalogStore;
 import io.provisioner.gateway.catalog.PlanAccess;
 import io.provisioner.gateway.catalog.PlanTarget;
@@ -65,17 +66,19 @@ public class ServiceInstances {
     private final java.time.Duration defaultDeadline;
     private final ServiceKeys keys;
     private final OperationMeters operationMeters;
+    private final InstanceEvents events;
 
     ServiceInstances(CatalogStore catalog, ServiceInstanceStore store, OutboxWriter outbox,
             TransactionTemplate transactions, JsonMapper json, Clock clock, MeterRegistry meters,
             Permissions permissions, SecretSealer sealer, ServiceKeys keys, PlanAccess planAccess,
-            OperationMeters operationMeters,
+            OperationMeters operationMeters, InstanceEvents events,
             @org.springframework.beans.factory.annotation.Value("${provisioner.operations.default-deadline:24h}")
             java.time.Duration defaultDeadline) {
         this.sealer = sealer;
         this.keys = keys;
         this.planAccess = planAccess;
         this.operationMeters = operationMeters;
+        this.events = events;
         this.defaultDeadline = defaultDeadline;
         this.permissions = permissions;
         io.micrometer.core.instrument.Gauge.builder("provisioner.operations.in.flight", store,
@@ -89,10 +92,17 @@ public class ServiceInstances {
     }
 
     /** The outcome of an update: whether the broker is involved (202) or it was applied at once (201). */
-    record Updated(ServiceInstanceRecord instance, boolean async) {
+    public record Updated(ServiceInstanceRecord instance, boolean async) {
     }
 
-    ServiceInstanceRecord create(NewServiceInstance request, boolean acceptsIncomplete, Caller caller) {
+    /**
+     * Creates an instance: the one use case behind {@code POST /v2/service_instances} and the {@code create}
+     * command, so both follow the same rules in the same transaction.
+     *
+     * @param requestedGuid the guid the caller wants (commands may name one), or null to choose one
+     */
+    public ServiceInstanceRecord create(NewServiceInstance request, String requestedGuid, boolean acceptsIncomplete,
+            Caller caller, Origin origin) {
         // Cloud Controller's order: plan, space, then the request's own validity.
         PlanTarget plan = catalog.planTarget(request.planGuid()).filter(PlanTarget::active)
                 .orElseThrow(() -> CfError.SERVICE_INSTANCE_INVALID.exception(
@@ -108,16 +118,21 @@ public class ServiceInstances {
         requireAsync(acceptsIncomplete);
 
         OffsetDateTime now = now();
-        String guid = UUID.randomUUID().toString();
+        String guid = requestedGuid == null ? UUID.randomUUID().toString() : validGuid(requestedGuid);
         String operationId = UUID.randomUUID().toString();
         ServiceInstanceRecord record = new ServiceInstanceRecord(guid, request.name(), space.guid(), plan.planGuid(),
                 plan.serviceGuid(), json.writeValueAsString(request.tags()), null, plan.maintenanceInfo(), operationId,
                 OperationType.CREATE, OperationState.IN_PROGRESS, "", now, now, now, null);
         try {
             transactions.executeWithoutResult(tx -> {
+                if (requestedGuid != null && store.find(guid).isPresent()) {
+                    throw CfError.SERVICE_INSTANCE_INVALID.exception(
+                            "The service instance is invalid: the guid " + guid + " is taken");
+                }
                 store.insert(record, deadline(plan, now));
                 publish(operationId, OperationType.CREATE, guid, request.name(), plan, null, space,
                         seal(request.parameters()), maintenance(plan.maintenanceInfo()), userId, now);
+                events.started(record, origin, userId, now);
             });
         } catch (DuplicateKeyException e) {
             throw nameTaken(request.name());
@@ -126,7 +141,8 @@ public class ServiceInstances {
         return record;
     }
 
-    Updated update(String guid, InstanceChange change, boolean acceptsIncomplete, Caller caller) {
+    /** Updates an instance: the one use case behind {@code PUT /v2/service_instances/:guid} and the {@code update} command. */
+    public Updated update(String guid, InstanceChange change, boolean acceptsIncomplete, Caller caller, Origin origin) {
         String userId = caller.userId();
         try {
             Updated updated = transactions.execute(tx -> {
@@ -180,11 +196,16 @@ public class ServiceInstances {
                 }
                 OffsetDateTime now = now();
                 String newTags = tags == null ? current.tags() : json.writeValueAsString(tags);
-                if (!name.equals(current.name()) || !newTags.equals(current.tags())) {
+                boolean renamed = !name.equals(current.name()) || !newTags.equals(current.tags());
+                if (renamed) {
                     store.rename(guid, name, newTags, now);
                 }
                 if (!needsBroker) {
-                    return new Updated(store.find(guid).orElseThrow(), false);
+                    ServiceInstanceRecord applied = store.find(guid).orElseThrow();
+                    if (renamed) {
+                        events.updated(applied, origin, userId, now);
+                    }
+                    return new Updated(applied, false);
                 }
                 String operationId = UUID.randomUUID().toString();
                 PlanTarget target = newPlan == null ? currentPlan : newPlan;
@@ -195,7 +216,9 @@ public class ServiceInstances {
                 publish(operationId, OperationType.UPDATE, guid, name, target, currentPlan.planId(), space,
                         seal(change.parameters()), maintenanceChanged ? newMaintenance
                                 : maintenance(current.maintenanceInfo()), userId, now);
-                return new Updated(store.find(guid).orElseThrow(), true);
+                ServiceInstanceRecord updating = store.find(guid).orElseThrow();
+                events.started(updating, origin, userId, now);
+                return new Updated(updating, true);
             });
             if (updated.async()) {
                 operationMeters.started(OperationType.UPDATE, updated.instance().planGuid());
@@ -209,9 +232,11 @@ public class ServiceInstances {
     /**
      * Starts a delete at the broker; allowed while a create is in progress (it replaces it). An instance
      * with service keys is deleted only {@code recursive}ly: the keys are unbound first, and the deprovision
-     * waits for them ({@link ServiceKeys}).
+     * waits for them ({@link ServiceKeys}). The one use case behind {@code DELETE /v2/service_instances/:guid}
+     * and the {@code delete} command.
      */
-    ServiceInstanceRecord delete(String guid, boolean acceptsIncomplete, boolean recursive, Caller caller) {
+    public ServiceInstanceRecord delete(String guid, boolean acceptsIncomplete, boolean recursive, Caller caller,
+            Origin origin) {
         String userId = caller.userId();
         ServiceInstanceRecord deleting = transactions.execute(tx -> {
             ServiceInstanceRecord current = store.lock(guid).orElseThrow(() -> notFound(guid));
@@ -234,19 +259,32 @@ public class ServiceInstances {
             } else {
                 outbox.append(Topics.REQUESTS, request);
             }
-            return store.find(guid).orElseThrow();
+            ServiceInstanceRecord started = store.find(guid).orElseThrow();
+            events.started(started, origin, userId, now);
+            return started;
         });
         operationMeters.started(OperationType.DELETE, deleting.planGuid());
         return deleting;
     }
 
     /** Removes the record without telling the broker (an operator's last resort). */
-    void purge(String guid, Caller caller) {
+    void purge(String guid, Caller caller, Origin origin) {
         permissions.requireAdmin(caller);
         transactions.executeWithoutResult(tx -> {
-            store.lock(guid).orElseThrow(() -> notFound(guid));
+            ServiceInstanceRecord current = store.lock(guid).orElseThrow(() -> notFound(guid));
             store.purge(guid);
+            events.deleted(current, origin.requestIdentity(), caller.userId(), now());
         });
+    }
+
+    /**
+     * Answers a command the use cases refused, inside the caller's transaction: a {@code rejected} event with
+     * the Cloud Controller error, showing the instance as it is (if there is one). Nothing else changes.
+     */
+    public void reject(String guid, String commandId, Caller caller, CfException refusal) {
+        ServiceInstanceRecord current = guid == null ? null : store.find(guid).orElse(null);
+        events.rejected(guid, current, commandId, caller == null ? null : caller.userId(), refusal.error(),
+                refusal.getMessage(), now());
     }
 
     Optional<ServiceInstanceRecord> find(String guid) {
@@ -285,6 +323,7 @@ public class ServiceInstances {
                     + " minutes, so the platform gave up on it."
                     + (create ? " The platform has asked the broker to delete anything it may have created." : "");
             store.failLost(guid, operationId, description, now);
+            events.ended(store.find(guid).orElseThrow(), null, now);
             if (create) {
                 PlanTarget plan = catalog.planTarget(current.planGuid()).orElseThrow();
                 SpaceTarget space = catalog.spaceTarget(current.spaceGuid()).orElseThrow();
@@ -330,11 +369,29 @@ public class ServiceInstances {
         OffsetDateTime now = now();
         OffsetDateTime started = event.state().terminal() ? store.operationStart(event.instanceGuid(), event.operationId()) : null;
         OperationMeters.Labels labels = started != null ? operationMeters.ofInstance(event.instanceGuid()) : null;
-        boolean applied = Boolean.TRUE.equals(transactions.execute(tx -> store.apply(event, now)));
+        boolean applied = Boolean.TRUE.equals(transactions.execute(tx -> applyStatus(event, now)));
         if (applied) {
             operationMeters.applied(event, labels == null ? OperationMeters.Labels.UNKNOWN : labels, started, now);
         } else {
             operationMeters.ignored(event);
+        }
+        return applied;
+    }
+
+    /**
+     * One status event applied to the record, with the public event it makes (an operation's end), inside
+     * the caller's transaction. Returns whether anything changed.
+     */
+    public boolean applyStatus(OperationStatusChanged event, OffsetDateTime now) {
+        boolean deletes = event.state() == OperationState.SUCCEEDED && event.operationType() == OperationType.DELETE;
+        ServiceInstanceRecord before = deletes ? store.find(event.instanceGuid()).orElse(null) : null;
+        boolean applied = store.apply(event, now);
+        if (applied && event.state().terminal()) {
+            if (deletes && before != null) {
+                events.deleted(before, event.requestIdentity(), null, now);
+            } else if (!deletes) {
+                events.ended(store.find(event.instanceGuid()).orElseThrow(), event.requestIdentity(), now);
+            }
         }
         return applied;
     }
@@ -417,6 +474,15 @@ public class ServiceInstances {
             throw CfError.ASYNC_REQUIRED.exception(
                     "This service plan requires client support for asynchronous service operations.");
         }
+    }
+
+    /** A guid a command asks for: it names a URL and a key, so letters, digits and dashes, at most 36. */
+    private static String validGuid(String guid) {
+        if (!guid.matches("[A-Za-z0-9-]{1,36}")) {
+            throw CfError.SERVICE_INSTANCE_INVALID.exception("The service instance is invalid: a guid is 1 to 36 "
+                    + "letters, digits and dashes");
+        }
+        return guid;
     }
 
     private static void validateName(String name) {
