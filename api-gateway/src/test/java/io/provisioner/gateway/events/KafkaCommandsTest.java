@@ -51,6 +51,10 @@ class KafkaCommandsTest extends GatewayTestBase {
     void listen() {
         log = new PublicEventLog(embeddedKafka.getBrokersAsString(), Topics.EVENTS);
         String space = spaceGuid("test-space");
+        // A space role needs the user in the organization first, as in Cloud Controller.
+        String org = get("/v2/spaces/" + space).json().at("/entity/organization_guid").asString();
+        assertThat(send("PUT", "/v2/organizations/" + org + "/users/" + userId("developer"), null).status())
+                .isEqualTo(201);
         assertThat(send("PUT", "/v2/spaces/" + space + "/developers/" + userId("developer"), null).status())
                 .isEqualTo(201);
     }
