@@ -213,7 +213,7 @@ class DeployManifestsTest {
         assertThat(at(hpa, "spec", "scaleTargetRef", "name")).isEqualTo("provisioner-gateway");
         // Every KafkaTopic is a topic the code knows.
         Set<String> known = new TreeSet<>(Topics.pollTopics());
-        known.addAll(List.of(Topics.REQUESTS, Topics.STATUS, Topics.ORPHAN_MITIGATIONS,
+        known.addAll(List.of(Topics.REQUESTS, Topics.STATUS, Topics.ORPHAN_MITIGATIONS, Topics.COMMANDS, Topics.EVENTS,
                 io.provisioner.worker.progress.ProgressTable.TOPIC));
         for (String topic : Set.copyOf(known)) {
             known.add(topic + Topics.DEAD_LETTER_SUFFIX);

@@ -98,7 +98,8 @@ final class StackClient {
     }
 
     String spaceGuid() {
-        return call("GET", "/v2/spaces", null).body().at("/resources/0/metadata/guid").asString();
+        // The seeded space by name: other tests add spaces of their own.
+        return call("GET", "/v2/spaces?q=name:local-space", null).body().at("/resources/0/metadata/guid").asString();
     }
 
     String planGuid(String brokerPlanId) {
