@@ -3,7 +3,6 @@ package io.provisioner.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,12 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,36 +87,16 @@ class ParametersEndToEndTest {
 
     /** Reads every record of every topic from the beginning; returns how many it read. */
     private long scanKafka(String... secrets) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", stack.kafkaBootstrapServers());
-        props.put("group.id", "parameters-scan-" + UUID.randomUUID());
-        props.put("enable.auto.commit", "false");
+        KafkaScan scan = KafkaScan.everything(stack.kafkaBootstrapServers());
         long records = 0;
-        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.listTopics().forEach((topic, infos) -> infos.forEach(
-                    info -> partitions.add(new TopicPartition(topic, info.partition()))));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<byte[]> values = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    values.add(r.value() == null ? new byte[0] : r.value());
-                    r.headers().forEach(h -> values.add(h.value() == null ? new byte[0] : h.value()));
-                });
-                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
-            });
-            for (byte[] value : values) {
-                String text = new String(value, StandardCharsets.UTF_8);
-                for (String secret : secrets) {
-                    assertThat(text).doesNotContain(secret);
-                }
-                records++;
+        for (String text : scan.texts()) {
+            for (String secret : secrets) {
+                assertThat(text).doesNotContain(secret);
             }
-            assertThat(partitions).extracting(TopicPartition::topic)
-                    .contains("provisioning.requests", "provisioning.status");
+            records++;
         }
+        assertThat(scan.partitions()).extracting(TopicPartition::topic)
+                .contains("provisioning.requests", "provisioning.status");
         return records;
     }
 
