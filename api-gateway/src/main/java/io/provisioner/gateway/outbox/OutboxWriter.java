@@ -3,8 +3,10 @@ package io.provisioner.gateway.outbox;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -19,17 +21,21 @@ import io.provisioner.schemas.EventEnvelope;
  *
  * <p>The event is measured here, as it will travel: one that Kafka could not carry is refused before the
  * transaction commits (413, nothing stored), so no request can leave a row behind that blocks the relay.
+ *
+ * <p>The rows of one transaction are inserted together just before it commits, as one JDBC batch: one
+ * round trip to the database whether the transaction announces one change or a whole poll of status
+ * events. A failure of that insert fails the commit, so the change and its events still go together.
  */
 @Component
 public class OutboxWriter {
 
-    private final JdbcClient jdbc;
+    private final JdbcTemplate jdbc;
     private final EventCodec codec;
     private final Clock clock;
     private final OutboxRelay relay;
     private final int maxEventBytes;
 
-    OutboxWriter(JdbcClient jdbc, EventCodec codec, Clock clock, OutboxRelay relay, OutboxSettings settings) {
+    OutboxWriter(JdbcTemplate jdbc, EventCodec codec, Clock clock, OutboxRelay relay, OutboxSettings settings) {
         this.jdbc = jdbc;
         this.codec = codec;
         this.clock = clock;
@@ -37,21 +43,49 @@ public class OutboxWriter {
         this.maxEventBytes = settings.maxEventBytes();
     }
 
-    public void append(String topic, EventEnvelope<?> event) {
+    /** @return the event as it will be published (callers that keep a copy need not encode it again) */
+    public String append(String topic, EventEnvelope<?> event) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("the outbox is written only inside the transaction of the change");
         }
         String payload = encode(codec, event, maxEventBytes);
-        jdbc.sql("INSERT INTO outbox (topic, message_key, payload, created_at) VALUES (?, ?, ?, ?)")
-                .params(topic, event.subject(), payload,
-                        OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
-                .update();
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                relay.wakeUp();
+        pending().rows.add(new Row(topic, event.subject(), payload,
+                OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)));
+        return payload;
+    }
+
+    /** This transaction's rows; synchronizations are suspended with their transaction, so a nested one has its own. */
+    private Pending pending() {
+        for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+            if (synchronization instanceof Pending pending && pending.writer() == this) {
+                return pending;
             }
-        });
+        }
+        Pending pending = new Pending(this, new ArrayList<>());
+        TransactionSynchronizationManager.registerSynchronization(pending);
+        return pending;
+    }
+
+    private record Row(String topic, String key, String payload, OffsetDateTime createdAt) {
+    }
+
+    private record Pending(OutboxWriter writer, List<Row> rows) implements TransactionSynchronization {
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            writer.jdbc.batchUpdate("INSERT INTO outbox (topic, message_key, payload, created_at) VALUES (?, ?, ?, ?)",
+                    rows, rows.size(), (statement, row) -> {
+                        statement.setString(1, row.topic());
+                        statement.setString(2, row.key());
+                        statement.setString(3, row.payload());
+                        statement.setObject(4, row.createdAt());
+                    });
+        }
+
+        @Override
+        public void afterCommit() {
+            writer.relay.wakeUp();
+        }
     }
 
     /** The event as the relay will send it; refused with 413 when its UTF-8 form exceeds {@code maxBytes}. */

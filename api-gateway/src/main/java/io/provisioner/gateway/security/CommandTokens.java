@@ -1,15 +1,10 @@
 package io.provisioner.gateway.security;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Locale;
 
-import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.BadJwtException;
-import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 
 import io.provisioner.gateway.api.CfError;
 import io.provisioner.gateway.api.CfException;
@@ -24,10 +19,10 @@ import io.provisioner.gateway.api.CfException;
  */
 public final class CommandTokens {
 
-    private final JwtDecoder decoder;
+    private final VerifiedTokens tokens;
 
-    CommandTokens(JwtDecoder decoder) {
-        this.decoder = decoder;
+    CommandTokens(VerifiedTokens tokens) {
+        this.tokens = tokens;
     }
 
     /**
@@ -41,18 +36,12 @@ public final class CommandTokens {
         }
         Jwt jwt;
         try {
-            jwt = decoder.decode(authorization.substring(7).trim());
+            jwt = tokens.validAt(authorization.substring(7).trim(), judgedAt);
         } catch (BadJwtException e) {
             throw invalid();
         }
         // Any other JwtException (the issuer's keys cannot be fetched) says nothing about the token: it
         // propagates, and the command is tried again rather than refused.
-        JwtTimestampValidator window = new JwtTimestampValidator();
-        window.setClock(Clock.fixed(judgedAt, ZoneOffset.UTC));
-        OAuth2TokenValidatorResult result = window.validate(jwt);
-        if (result.hasErrors()) {
-            throw invalid();
-        }
         Caller caller = Callers.of(SecurityConfiguration.authentication(jwt));
         if (Caller.WRITE_SCOPES.stream().noneMatch(caller.scopes()::contains)) {
             throw CfAuthenticationErrors.refusal(CfError.INSUFFICIENT_SCOPE);

@@ -62,15 +62,22 @@ class SecurityConfiguration {
         return new TokenMint(key, requireIssuer(security), clock, settings);
     }
 
+    /**
+     * Tokens checked once by signature and fixed claims, then kept (see {@link VerifiedTokens}): REST
+     * requests and Kafka commands share them.
+     */
     @Bean
-    JwtDecoder jwtDecoder(SecuritySettings security, TokenIssuerSettings issuer, ObjectProvider<SigningKey> key,
+    VerifiedTokens verifiedTokens(SecuritySettings security, TokenIssuerSettings issuer, ObjectProvider<SigningKey> key,
             ObjectProvider<IssuedTokens> issued) {
         NimbusJwtDecoder decoder = keysOf(security, issuer, key);
-        List<OAuth2TokenValidator<Jwt>> checks = new java.util.ArrayList<>();
-        checks.add(new JwtTimestampValidator());
-        checks.addAll(checksButTime(security, issued.getIfAvailable()));
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(checks));
-        return decoder;
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(fixedChecks(security)));
+        return new VerifiedTokens(decoder, revocations(issued.getIfAvailable()), security.verifiedTokensKept(),
+                security.verifiedTokensKeptFor());
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(VerifiedTokens tokens) {
+        return tokens.atRequestTime(Clock.systemUTC());
     }
 
     /**
@@ -78,22 +85,18 @@ class SecurityConfiguration {
      * moment Kafka appended the command (see {@link CommandTokens}).
      */
     @Bean
-    CommandTokens commandTokens(SecuritySettings security, TokenIssuerSettings issuer, ObjectProvider<SigningKey> key,
-            ObjectProvider<IssuedTokens> issued) {
-        NimbusJwtDecoder decoder = keysOf(security, issuer, key);
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(checksButTime(security, issued.getIfAvailable())));
-        return new CommandTokens(decoder);
+    CommandTokens commandTokens(VerifiedTokens tokens) {
+        return new CommandTokens(tokens);
     }
 
-    /** Every check of a token but its time window: issuer, audience, no refresh token, an expiry, not revoked. */
-    private static List<OAuth2TokenValidator<Jwt>> checksButTime(SecuritySettings security, IssuedTokens issued) {
+    /** What a token's text alone decides: issuer, audience, not a refresh token, an expiry. */
+    private static List<OAuth2TokenValidator<Jwt>> fixedChecks(SecuritySettings security) {
         return List.of(
                 new JwtIssuerValidator(requireIssuer(security)),
                 required(jwt -> jwt.getAudience() != null && jwt.getAudience().contains(security.audience()),
                         "the token is not meant for " + security.audience()),
                 required(jwt -> jwt.getId() == null || !jwt.getId().endsWith("-r"), "a refresh token is not an access token"),
-                required(jwt -> jwt.getExpiresAt() != null, "the token has no expiry"),
-                revocations(issued));
+                required(jwt -> jwt.getExpiresAt() != null, "the token has no expiry"));
     }
 
     /** A decoder that checks signatures with the issuer's keys (a UAA's /token_keys, or the local issuer's). */
@@ -163,8 +166,6 @@ class SecurityConfiguration {
 
     private static final Set<String> PUBLIC_PATHS = Set.of("/", "/v2/info", "/v3", "/login", "/oauth/token",
             "/token_keys");
-    private static final org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver BEARER =
-            new org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver();
 
     /**
      * Discovery and login answer whatever token a client still sends (it may be the expired one it is
@@ -177,7 +178,16 @@ class SecurityConfiguration {
                 || path.equals("/Users") || path.startsWith("/Users/")) {
             return null;
         }
-        return BEARER.resolve(request);
+        return BearerHeader.token(request.getHeader(org.springframework.http.HttpHeaders.AUTHORIZATION));
+    }
+
+    /**
+     * Spring Security's own observations (one per filter, per authentication, per authorization decision)
+     * cost more than the create they surround; the HTTP server observation of each request stays.
+     */
+    @Bean
+    org.springframework.security.config.observation.SecurityObservationSettings securityObservations() {
+        return org.springframework.security.config.observation.SecurityObservationSettings.noObservations();
     }
 
     /** The user is {@code user_id}, else {@code client_id}; authorities are the {@code scope} claim. */

@@ -10,8 +10,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param jwkSetUri where the issuer's public keys are (a UAA's {@code /token_keys}); empty means the
  *                  local token issuer's own key
  * @param audience the audience every token must name
+ * @param verifiedTokensKept how many checked tokens are kept, so a caller's next request skips the signature
+ * @param verifiedTokensKeptFor how long a checked token is kept (its expiry and revocation are checked at
+ *                              each use regardless)
  */
 @ConfigurationProperties("provisioner.security")
 record SecuritySettings(String issuer, @DefaultValue("") String jwkSetUri,
-        @DefaultValue("cloud_controller") String audience) {
+        @DefaultValue("cloud_controller") String audience, @DefaultValue("10000") long verifiedTokensKept,
+        @DefaultValue("10m") java.time.Duration verifiedTokensKeptFor) {
 }

@@ -9,7 +9,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.provisioner.gateway.api.CfError;
 import io.provisioner.gateway.outbox.OutboxWriter;
-import io.provisioner.schemas.EventCodec;
 import io.provisioner.schemas.EventEnvelope;
 import io.provisioner.schemas.EventTypes;
 import io.provisioner.schemas.OperationState;
@@ -29,11 +28,10 @@ class InstanceEvents {
     private final JdbcClient jdbc;
     private final OutboxWriter outbox;
     private final JsonMapper json;
-    private final EventCodec codec;
     private final java.time.Clock clock;
     private final java.time.Duration retention;
 
-    InstanceEvents(JdbcClient jdbc, OutboxWriter outbox, JsonMapper json, EventCodec codec, java.time.Clock clock,
+    InstanceEvents(JdbcClient jdbc, OutboxWriter outbox, JsonMapper json, java.time.Clock clock,
             @org.springframework.beans.factory.annotation.Value("${provisioner.commands.retention:8d}")
             java.time.Duration retention) {
         this.clock = clock;
@@ -41,24 +39,31 @@ class InstanceEvents {
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.json = json;
-        this.codec = codec;
     }
 
     /** An operation was accepted: {@code started}, with the instance as the caller's answer shows it. */
     void started(ServiceInstanceRecord instance, Origin origin, String userId, OffsetDateTime now) {
-        change(EventTypes.SERVICE_INSTANCE_STARTED, instance, origin.commandId(), origin.requestIdentity(), userId, now);
+        change(EventTypes.SERVICE_INSTANCE_STARTED, instance, origin.commandId(), origin.requestIdentity(), userId, now,
+                nextVersion(instance.guid()));
+    }
+
+    /** A create under a guid generated for it: nothing was ever told of that guid, so its history starts at 1. */
+    void createdUnderNewGuid(ServiceInstanceRecord instance, Origin origin, String userId, OffsetDateTime now) {
+        change(EventTypes.SERVICE_INSTANCE_STARTED, instance, origin.commandId(), origin.requestIdentity(), userId, now,
+                1);
     }
 
     /** A name or tags change applied at once. */
     void updated(ServiceInstanceRecord instance, Origin origin, String userId, OffsetDateTime now) {
-        change(EventTypes.SERVICE_INSTANCE_UPDATED, instance, origin.commandId(), origin.requestIdentity(), userId, now);
+        change(EventTypes.SERVICE_INSTANCE_UPDATED, instance, origin.commandId(), origin.requestIdentity(), userId, now,
+                nextVersion(instance.guid()));
     }
 
     /** The current operation ended ({@code succeeded} or {@code failed}), as the record now reads. */
     void ended(ServiceInstanceRecord instance, String requestIdentity, OffsetDateTime now) {
         String type = instance.operationState() == OperationState.SUCCEEDED ? EventTypes.SERVICE_INSTANCE_SUCCEEDED
                 : EventTypes.SERVICE_INSTANCE_FAILED;
-        change(type, instance, null, requestIdentity, null, now);
+        change(type, instance, null, requestIdentity, null, now, nextVersion(instance.guid()));
     }
 
     /** The instance is gone; {@code last} is how it read before, shown with its delete succeeded. */
@@ -67,7 +72,7 @@ class InstanceEvents {
                 last.serviceGuid(), last.tags(), last.dashboardUrl(), last.maintenanceInfo(), last.operationId(),
                 OperationType.DELETE, OperationState.SUCCEEDED, last.operationDescription(), last.operationCreatedAt(),
                 now, last.createdAt(), now);
-        change(EventTypes.SERVICE_INSTANCE_DELETED, gone, null, requestIdentity, userId, now);
+        change(EventTypes.SERVICE_INSTANCE_DELETED, gone, null, requestIdentity, userId, now, nextVersion(gone.guid()));
     }
 
     /**
@@ -83,10 +88,13 @@ class InstanceEvents {
                 now.toInstant(), guid, event));
     }
 
+    private long nextVersion(String guid) {
+        return jdbc.sql("SELECT COALESCE(MAX(version), 0) + 1 FROM instance_events WHERE instance_guid = ?")
+                .param(guid).query(Long.class).single();
+    }
+
     private void change(String type, ServiceInstanceRecord instance, String commandId, String requestIdentity,
-            String userId, OffsetDateTime now) {
-        long version = jdbc.sql("SELECT COALESCE(MAX(version), 0) + 1 FROM instance_events WHERE instance_guid = ?")
-                .param(instance.guid()).query(Long.class).single();
+            String userId, OffsetDateTime now, long version) {
         ServiceInstanceEvent event = new ServiceInstanceEvent(instance.guid(), version,
                 new ServiceInstanceEvent.Operation(instance.operationId(), instance.operationType(),
                         instance.operationState(), instance.operationDescription() == null ? ""
@@ -94,11 +102,11 @@ class InstanceEvents {
                 view(instance), commandId, requestIdentity, userId, null, now.toInstant());
         EventEnvelope<ServiceInstanceEvent> envelope = EventEnvelope.of(type, ServiceInstances.SOURCE, now.toInstant(),
                 instance.guid(), event);
-        outbox.append(Topics.EVENTS, envelope);
+        String payload = outbox.append(Topics.EVENTS, envelope);
         jdbc.sql("""
                 INSERT INTO instance_events (instance_guid, version, event_type, operation_id, payload, created_at)
                 VALUES (?, ?, ?, ?, ?, ?)""")
-                .params(instance.guid(), version, type, instance.operationId(), codec.writeString(envelope), now)
+                .params(instance.guid(), version, type, instance.operationId(), payload, now)
                 .update();
     }
 

@@ -132,7 +132,11 @@ public class ServiceInstances {
                 store.insert(record, deadline(plan, now));
                 publish(operationId, OperationType.CREATE, guid, request.name(), plan, null, space,
                         seal(request.parameters()), maintenance(plan.maintenanceInfo()), userId, now);
-                events.started(record, origin, userId, now);
+                if (requestedGuid == null) {
+                    events.createdUnderNewGuid(record, origin, userId, now);
+                } else {
+                    events.started(record, origin, userId, now);
+                }
             });
         } catch (DuplicateKeyException e) {
             throw nameTaken(request.name());
