@@ -15,8 +15,10 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A real HTTP endpoint answering {@code GET /v2/catalog} like a broker (basic auth {@code user:pass}),
  * for the gateway's own tests; the end-to-end tests use the sample broker. It also answers
- * {@code GET /v2/service_instances/:id} (instance retrieval) as a test sets it per instance, by default
- * with empty parameters, and remembers what it was asked.
+ * {@code GET /v2/service_instances/:id} (instance retrieval) and {@code GET
+ * /v2/service_instances/:id/service_bindings/:binding_id} (binding retrieval: answer {@code
+ * "<id>/service_bindings/<binding_id>"}) as a test sets it, by default with empty parameters, and remembers
+ * what it was asked.
  */
 public final class CatalogBroker {
 
@@ -36,7 +38,7 @@ public final class CatalogBroker {
                   "maximum_polling_duration": 600, "maintenance_info": {"version": "1.0.0"}}
                ]},
               {"id": "svc-2", "name": "test-queue", "description": "A test queue", "bindable": true,
-               "plan_updateable": false, "tags": [],
+               "plan_updateable": false, "bindings_retrievable": true, "tags": [],
                "plans": [
                  {"id": "plan-fixed", "name": "fixed", "description": "Cannot change", "free": true},
                  {"id": "plan-fixed-2", "name": "fixed-2", "description": "Cannot change either", "free": true}

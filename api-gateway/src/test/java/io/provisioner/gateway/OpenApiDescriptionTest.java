@@ -596,6 +596,12 @@ class OpenApiDescriptionTest extends GatewayTestBase {
                 404);
         check("GET", "/v2/service_keys?q=name:k&q=service_instance_guid:" + guid, null, 200);
         check("GET", "/v2/service_keys/" + key, null, 200);
+        check("GET", "/v2/service_keys/" + key + "/parameters", null, 409);
+        check("GET", "/v2/service_keys/" + UUID.randomUUID() + "/parameters", null, 404);
+        keyStatus(guid, key, keyOperationId(key), OperationType.CREATE, OperationState.SUCCEEDED, 1, null, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/v2/service_keys/" + key).json()
+                .at("/entity/last_operation/state").asString().equals("succeeded"));
+        check("GET", "/v2/service_keys/" + key + "/parameters", null, 200);
         check("GET", "/v2/service_instances/" + guid + "/service_keys?q=name:k", null, 200);
         check("DELETE", "/v2/service_instances/" + guid + "?accepts_incomplete=true", null, 400);
         check("DELETE", "/v2/service_keys/" + key + "?accepts_incomplete=true", null, 202);

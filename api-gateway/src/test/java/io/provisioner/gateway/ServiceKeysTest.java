@@ -291,6 +291,69 @@ class ServiceKeysTest extends GatewayTestBase {
                 .json().get("total_results").asInt()).isEqualTo(1);
     }
 
+    @Test
+    void theKeyParametersComeFromTheBrokerAndOnlyToWhoMayReadItsSecrets() {
+        String instance = createdInstance();
+        String key = boundKey(instance, "with-parameters", "{\"password\": \"p\"}");
+        String binding = instance + "/service_bindings/" + key;
+        String parameters = "{\"role\": \"read-only\", \"hundred\": 1E2}";
+        BROKER.answerFetch(binding, 200, "{\"credentials\": {\"password\": \"p\"}, \"parameters\": " + parameters + "}");
+        String path = "/v2/service_keys/" + key + "/parameters";
+
+        Answer answer = sendAs("developer", "GET", path, null);
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).as("exactly as the broker wrote them, and nothing else").isEqualTo(parameters);
+        CatalogBroker.Fetch fetch = BROKER.fetchesOf(binding).get(0);
+        assertThat(fetch.path()).isEqualTo("/v2/service_instances/" + binding);
+        assertThat(fetch.query()).isEqualTo("service_id=svc-2&plan_id=" + CatalogBroker.FIXED_PLAN_ID);
+        assertThat(fetch.headers()).containsEntry("X-Broker-API-Version", "2.17")
+                .containsKey("X-Broker-API-Originating-Identity");
+        assertThat(sendAs("admin", "GET", path, null).status()).isEqualTo(200);
+        assertThat(sendAs("readonly", "GET", path, null).status()).as("a read-only admin, as in Cloud Controller")
+                .isEqualTo(200);
+        for (String hidden : List.of("auditor", "globalauditor", "outsider")) {
+            assertError(sendAs(hidden, "GET", path, null), 404, "CF-ServiceKeyNotFound", 360003);
+        }
+        assertError(sendAs(null, "GET", path, null), 401, "CF-NotAuthenticated", 10002);
+        assertThat(BROKER.fetchesOf(binding)).as("only who may read reached the broker").hasSize(3);
+        assertError(get("/v2/service_keys/" + UUID.randomUUID() + "/parameters"), 404, "CF-ServiceKeyNotFound", 360003);
+
+        BROKER.answerFetch(binding, 200, "{\"credentials\": {}}");
+        assertThat(get(path).body()).as("no parameters named").isEqualTo("{}");
+        BROKER.answerFetch(binding, 500, "{\"description\": \"internal detail 10.0.0.7\"}");
+        Answer failed = get(path);
+        assertError(failed, 502, "CF-ServiceBrokerBadResponse", 10001);
+        assertThat(failed.body()).doesNotContain("10.0.0.7");
+    }
+
+    @Test
+    void aKeyWhoseServiceIsNotBindingsRetrievableOrThatIsBusyIsRefusedWithoutAskingTheBroker() {
+        String instance = createdInstance();
+        String bound = boundKey(instance, "bound", "{\"password\": \"p\"}");
+        String busy = createKey("developer", instance, "busy", "?accepts_incomplete=true").json().at("/metadata/guid")
+                .asString();
+
+        assertError(get("/v2/service_keys/" + busy + "/parameters"), 409, "CF-AsyncServiceBindingOperationInProgress",
+                90008);
+        // The catalog changes: the broker no longer says bindings_retrievable.
+        String service = get("/v2/service_plans/" + bindablePlan).json().at("/entity/service_guid").asString();
+        jdbc.sql("UPDATE services SET bindings_retrievable = FALSE WHERE guid = ?").param(service).update();
+        try {
+            Answer refused = get("/v2/service_keys/" + bound + "/parameters");
+            assertError(refused, 400, "CF-ServiceKeyNotSupported", 360004);
+            assertThat(refused.json().get("description").asString())
+                    .isEqualTo("This service does not support fetching service key parameters.");
+            assertThat(get("/v2/services/" + service).json().at("/entity/bindings_retrievable").asBoolean()).isFalse();
+        } finally {
+            jdbc.sql("UPDATE services SET bindings_retrievable = TRUE WHERE guid = ?").param(service).update();
+        }
+        assertThat(get("/v2/services/" + service).json().at("/entity/bindings_retrievable").asBoolean())
+                .as("as the catalog says").isTrue();
+        assertThat(BROKER.fetchesOf(instance + "/service_bindings/" + bound)).isEmpty();
+        assertThat(BROKER.fetchesOf(instance + "/service_bindings/" + busy)).isEmpty();
+    }
+
     /** The request records (binding or instance) keyed by the instance, as the worker reads them. */
     private List<ConsumerRecord<String, byte[]>> recordsOf(String instance) {
         Map<String, Object> props = KafkaTestUtils.consumerProps(embeddedKafka, "keys-" + UUID.randomUUID(), false);

@@ -39,8 +39,11 @@ import io.provisioner.schemas.Topics;
 final class KafkaIntegration implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Schema EVENT_SCHEMA = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-            .getSchema(SchemaLocation.of("classpath:schemas/v1/service-instance-event.schema.json"));
+    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final Schema INSTANCE_EVENT = SCHEMAS.getSchema(
+            SchemaLocation.of("classpath:schemas/v1/service-instance-event.schema.json"));
+    private static final Schema KEY_EVENT = SCHEMAS.getSchema(
+            SchemaLocation.of("classpath:schemas/v1/service-key-event.schema.json"));
 
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
@@ -101,8 +104,11 @@ final class KafkaIntegration implements AutoCloseable {
     synchronized List<JsonNode> events(String guid) {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
             JsonNode event = JSON.readTree(record.value());
-            if (!EVENT_SCHEMA.validate(event).isEmpty()) {
-                invalid.add(EVENT_SCHEMA.validate(event) + " in " + event);
+            // The topic also carries the instances' service key events, under a schema of their own.
+            Schema schema = event.path("type").asString("").startsWith("io.provisioner.service-key.") ? KEY_EVENT
+                    : INSTANCE_EVENT;
+            if (!schema.validate(event).isEmpty()) {
+                invalid.add(schema.validate(event) + " in " + event);
             }
             events.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(event);
         }

@@ -79,6 +79,9 @@ class ServiceKeysEndToEndTest {
         assertThat(key(keyGuid).at("/entity/credentials/uri").asString()).contains(password).contains(instance);
         assertThat(client.call("GET", "/v2/service_instances/" + instance + "/service_keys", null).body()
                 .get("total_results").asInt()).isEqualTo(1);
+        // The sample broker is bindings_retrievable: the key's parameters come from it, as the caller wrote them.
+        assertThat(client.call("GET", "/v2/service_keys/" + keyGuid + "/parameters", null).body()
+                .at("/sample_broker/delay_ms").asInt()).isEqualTo(500);
 
         // An instance with a key goes only recursively, its key unbound first.
         assertThat(client.call("DELETE", "/v2/service_instances/" + instance + "?accepts_incomplete=true", null).body()

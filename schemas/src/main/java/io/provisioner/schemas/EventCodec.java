@@ -19,6 +19,7 @@ public final class EventCodec {
     private final JavaType orphanChanged;
     private final JavaType bindingStatus;
     private final JavaType instanceEvent;
+    private final JavaType keyEvent;
 
     public EventCodec() {
         this(JsonMapper.builder().build());
@@ -33,6 +34,7 @@ public final class EventCodec {
         this.orphanChanged = envelopeOf(OrphanMitigationChanged.class);
         this.bindingStatus = envelopeOf(BindingStatusChanged.class);
         this.instanceEvent = envelopeOf(ServiceInstanceEvent.class);
+        this.keyEvent = envelopeOf(ServiceKeyEvent.class);
     }
 
     private JavaType envelopeOf(Class<?> data) {
@@ -92,6 +94,15 @@ public final class EventCodec {
         EventEnvelope<ServiceInstanceEvent> envelope = mapper.readValue(json, instanceEvent);
         if (!EventTypes.SERVICE_INSTANCE_EVENTS.contains(envelope.type())) {
             throw new IllegalArgumentException("not a service instance event: " + envelope.type());
+        }
+        return checked(envelope, envelope.type());
+    }
+
+    /** A public event about a service key, of any of the {@link EventTypes#SERVICE_KEY_EVENTS} types. */
+    public EventEnvelope<ServiceKeyEvent> readServiceKeyEvent(byte[] json) {
+        EventEnvelope<ServiceKeyEvent> envelope = mapper.readValue(json, keyEvent);
+        if (!EventTypes.SERVICE_KEY_EVENTS.contains(envelope.type())) {
+            throw new IllegalArgumentException("not a service key event: " + envelope.type());
         }
         return checked(envelope, envelope.type());
     }

@@ -153,6 +153,47 @@ class EventSchemaTest {
         assertThat(written).isEqualTo(golden);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"service-key-event", "service-key-event-rejected"})
+    void keyEventGoldenFilesMatchTheirSchemaAndSurviveTheRecords(String name) {
+        JsonNode golden = golden(name);
+        assertThat(schema("service-key-event").validate(golden)).isEmpty();
+        EventEnvelope<ServiceKeyEvent> event = codec.readServiceKeyEvent(JSON.writeValueAsBytes(golden));
+        assertThat(JSON.readTree(codec.write(event))).isEqualTo(golden);
+        assertThat(golden.get("subject")).as("keyed like its instance").isEqualTo(golden.at("/data/instance_guid"));
+    }
+
+    @Test
+    void keyEventsNeverCarryCredentialsAndAreNotInstanceEvents() {
+        ObjectNode inTheKey = (ObjectNode) golden("service-key-event");
+        ((ObjectNode) inTheKey.at("/data/service_key/entity")).putObject("credentials").put("password", "hunter2");
+        ObjectNode redacted = (ObjectNode) golden("service-key-event");
+        ((ObjectNode) redacted.at("/data/service_key/entity")).putObject("credentials");
+        ObjectNode sealed = (ObjectNode) golden("service-key-event");
+        ((ObjectNode) sealed.get("data")).put("sealed_credentials", "v1:abc");
+        ObjectNode deletedButCreate = (ObjectNode) golden("service-key-event");
+        deletedButCreate.put("type", EventTypes.SERVICE_KEY_DELETED);
+        ObjectNode keyCommandWithoutSubject = (ObjectNode) golden("service-instance-command");
+        keyCommandWithoutSubject.put("type", EventTypes.COMMAND_DELETE_KEY);
+        keyCommandWithoutSubject.remove("subject");
+        keyCommandWithoutSubject.putObject("data");
+        ObjectNode keyCreate = (ObjectNode) golden("service-instance-command");
+        keyCreate.put("type", EventTypes.COMMAND_CREATE_KEY);
+
+        Schema keys = schema("service-key-event");
+        assertThat(keys.validate(inTheKey)).as("credentials in the key").isNotEmpty();
+        assertThat(keys.validate(redacted)).as("even empty credentials").isNotEmpty();
+        assertThat(keys.validate(sealed)).as("sealed credentials").isNotEmpty();
+        assertThat(keys.validate(deletedButCreate)).as("deleted with a create").isNotEmpty();
+        assertThat(schema("service-instance-event").validate(golden("service-key-event"))).as("another family")
+                .isNotEmpty();
+        assertThatThrownBy(() -> codec.readServiceInstanceEvent(JSON.writeValueAsBytes(golden("service-key-event"))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(schema("service-instance-command").validate(keyCommandWithoutSubject)).as("key delete without subject")
+                .isNotEmpty();
+        assertThat(schema("service-instance-command").validate(keyCreate)).isEmpty();
+    }
+
     @Test
     void theCommandGoldenFileMatchesItsSchema() {
         assertThat(schema("service-instance-command").validate(golden("service-instance-command"))).isEmpty();

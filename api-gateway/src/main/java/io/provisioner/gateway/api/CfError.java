@@ -41,6 +41,7 @@ public enum CfError {
     SERVICE_KEY_NAME_TAKEN(360001, "CF-ServiceKeyNameTaken", HttpStatus.BAD_REQUEST),
     SERVICE_KEY_INVALID(360002, "CF-ServiceKeyInvalid", HttpStatus.BAD_REQUEST),
     SERVICE_KEY_NOT_FOUND(360003, "CF-ServiceKeyNotFound", HttpStatus.NOT_FOUND),
+    SERVICE_KEY_NOT_SUPPORTED(360004, "CF-ServiceKeyNotSupported", HttpStatus.BAD_REQUEST),
     SERVICE_PLAN_NOT_FOUND(110003, "CF-ServicePlanNotFound", HttpStatus.NOT_FOUND),
     SERVICE_PLAN_NOT_UPDATEABLE(110004, "CF-ServicePlanNotUpdateable", HttpStatus.BAD_REQUEST),
     SERVICE_NOT_FOUND(120003, "CF-ServiceNotFound", HttpStatus.NOT_FOUND),

@@ -119,7 +119,8 @@ class BrokerCatalogClient {
             s.path("tags").forEach(t -> tags.add(t.asString()));
             result.add(new CatalogService(serviceId, required(s, "name"), required(s, "description"),
                     s.path("bindable").asBoolean(false), s.path("plan_updateable").asBoolean(false),
-                    s.path("instances_retrievable").asBoolean(false), tags, plans));
+                    s.path("instances_retrievable").asBoolean(false), s.path("bindings_retrievable").asBoolean(false),
+                    tags, plans));
         }
         return result;
     }

@@ -10,6 +10,7 @@ record CatalogService(
         boolean bindable,
         boolean planUpdateable,
         boolean instancesRetrievable,
+        boolean bindingsRetrievable,
         List<String> tags,
         List<CatalogPlan> plans) {
 

@@ -112,17 +112,19 @@ public class CatalogStore {
         if (existing.isPresent()) {
             jdbc.sql("""
                     UPDATE services SET label = ?, description = ?, bindable = ?, plan_updateable = ?,
-                      instances_retrievable = ?, tags = ?, active = TRUE, updated_at = ? WHERE guid = ?""")
+                      instances_retrievable = ?, bindings_retrievable = ?, tags = ?, active = TRUE, updated_at = ?
+                    WHERE guid = ?""")
                     .params(s.name(), s.description(), s.bindable(), s.planUpdateable(), s.instancesRetrievable(),
-                            tags, now, existing.get()).update();
+                            s.bindingsRetrievable(), tags, now, existing.get()).update();
             return existing.get();
         }
         String guid = UUID.randomUUID().toString();
         jdbc.sql("""
                 INSERT INTO services (guid, service_broker_guid, unique_id, label, description, bindable, plan_updateable,
-                  instances_retrievable, tags, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, ?)""")
+                  instances_retrievable, bindings_retrievable, tags, active, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, ?)""")
                 .params(guid, brokerGuid, s.id(), s.name(), s.description(), s.bindable(), s.planUpdateable(),
-                        s.instancesRetrievable(), tags, now).update();
+                        s.instancesRetrievable(), s.bindingsRetrievable(), tags, now).update();
         return guid;
     }
 
@@ -170,6 +172,16 @@ public class CatalogStore {
     public boolean instancesRetrievable(String serviceGuid) {
         return jdbc.sql("SELECT instances_retrievable FROM services WHERE guid = ?").param(serviceGuid)
                 .query(Boolean.class).optional().orElse(false);
+    }
+
+    /**
+     * Whether the service's broker answers {@code GET /v2/service_instances/:id/service_bindings/:binding_id}
+     * (its catalog says {@code bindings_retrievable}).
+     */
+    public boolean bindingsRetrievable(String planGuid) {
+        return jdbc.sql("""
+                SELECT s.bindings_retrievable FROM services s JOIN service_plans p ON p.service_guid = s.guid
+                WHERE p.guid = ?""").param(planGuid).query(Boolean.class).optional().orElse(false);
     }
 
     public Optional<SpaceTarget> spaceTarget(String spaceGuid) {

@@ -40,7 +40,7 @@ class ServiceController {
 
     static final SqlList SERVICES = new SqlList("""
             s.guid, s.label, s.description, s.unique_id, s.bindable, s.plan_updateable, s.instances_retrievable,
-            s.tags, s.active, s.service_broker_guid, b.name AS service_broker_name, s.created_at, s.updated_at""",
+            s.bindings_retrievable, s.tags, s.active, s.service_broker_guid, b.name AS service_broker_name, s.created_at, s.updated_at""",
             "services s JOIN service_brokers b ON b.guid = s.service_broker_guid WHERE s.active",
             Map.of("label", "s.label", "service_broker_guid", "s.service_broker_guid", "unique_id", "s.unique_id",
                     "id", "s.created_at", "created_at", "s.created_at"),
@@ -179,7 +179,7 @@ class ServiceController {
         entity.put("service_broker_guid", rs.getString("service_broker_guid"));
         entity.put("service_broker_name", rs.getString("service_broker_name"));
         entity.put("plan_updateable", rs.getBoolean("plan_updateable"));
-        entity.put("bindings_retrievable", false);
+        entity.put("bindings_retrievable", rs.getBoolean("bindings_retrievable"));
         entity.put("instances_retrievable", rs.getBoolean("instances_retrievable"));
         entity.put("allow_context_updates", false);
         entity.put("service_plans_url", "/v2/services/" + guid + "/service_plans");

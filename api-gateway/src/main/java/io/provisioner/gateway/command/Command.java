@@ -16,12 +16,15 @@ import io.provisioner.schemas.EventTypes;
  * ({@code service-instance-command.schema.json}). What is not one at all is a {@link NotACommand} and goes
  * to the dead-letter topic; what {@code data} says is judged later, by the REST rules.
  *
- * @param instanceGuid the instance: the subject, else the record key, else (a create only) one derived from
- *        source and id, so a create delivered twice names the same instance
+ * @param guid what the command is about: for an instance command the instance (the subject, else the record
+ *        key), for a service key command the key (the subject); else (a create only) one derived from source
+ *        and id, so a create delivered twice names the same instance or key
+ * @param recordKey the record's key: for a key command, the key's instance as the sender named it (or null)
  * @param data the {@code data} object exactly as written (parameters keep their spelling), or null
  * @param authorization the {@code authorization} header, or null
  */
-record Command(String source, String id, String type, String instanceGuid, byte[] data, String authorization) {
+record Command(String source, String id, String type, String guid, String recordKey, byte[] data,
+        String authorization) {
 
     static final String AUTHORIZATION_HEADER = "authorization";
     private static final int MAX_ID = 255;
@@ -52,12 +55,14 @@ record Command(String source, String id, String type, String instanceGuid, byte[
         }
         String subject = field(envelope, "subject");
         String key = record.key();
-        if (subject != null && key != null && !subject.equals(key)) {
+        boolean aboutKey = EventTypes.KEY_COMMANDS.contains(type);
+        if (!aboutKey && subject != null && key != null && !subject.equals(key)) {
             throw new NotACommand("the record key and the subject name different instances");
         }
-        String guid = subject != null ? subject : key;
-        if (guid == null && !type.equals(EventTypes.COMMAND_CREATE)) {
-            throw new NotACommand("an update or delete names its instance in subject");
+        // A key command's record key is its instance (for order); the key itself is named only in subject.
+        String guid = subject != null ? subject : aboutKey ? null : key;
+        if (guid == null && !type.equals(EventTypes.COMMAND_CREATE) && !type.equals(EventTypes.COMMAND_CREATE_KEY)) {
+            throw new NotACommand("an update or delete names its instance (or service key) in subject");
         }
         if (guid == null) {
             guid = UUID.nameUUIDFromBytes((source + "\n" + id).getBytes(StandardCharsets.UTF_8)).toString();
@@ -68,14 +73,15 @@ record Command(String source, String id, String type, String instanceGuid, byte[
         } catch (CfException e) {
             throw new NotACommand("data must be a JSON object");
         }
-        if (type.equals(EventTypes.COMMAND_DELETE) && data != null && !json.readTree(data).isEmpty()) {
+        boolean delete = type.equals(EventTypes.COMMAND_DELETE) || type.equals(EventTypes.COMMAND_DELETE_KEY);
+        if (delete && data != null && !json.readTree(data).isEmpty()) {
             throw new NotACommand("a delete carries no data");
         }
-        if (data == null && !type.equals(EventTypes.COMMAND_DELETE)) {
+        if (data == null && !delete) {
             throw new NotACommand("a create or update carries data");
         }
         Header authorization = record.headers().lastHeader(AUTHORIZATION_HEADER);
-        return new Command(source, id, type, guid, data == null ? null : data.getBytes(StandardCharsets.UTF_8),
+        return new Command(source, id, type, guid, key, data == null ? null : data.getBytes(StandardCharsets.UTF_8),
                 authorization == null ? null : new String(authorization.value(), StandardCharsets.UTF_8));
     }
 
@@ -94,9 +100,14 @@ record Command(String source, String id, String type, String instanceGuid, byte[
         return value;
     }
 
+    /** Whether it is about a service key (create or delete) rather than an instance. */
+    boolean aboutKey() {
+        return EventTypes.KEY_COMMANDS.contains(type);
+    }
+
     /** The token is a secret: never in a log line or an exception message. */
     @Override
     public String toString() {
-        return "Command[source=" + source + ", id=" + id + ", type=" + type + ", instance=" + instanceGuid + "]";
+        return "Command[source=" + source + ", id=" + id + ", type=" + type + ", guid=" + guid + "]";
     }
 }

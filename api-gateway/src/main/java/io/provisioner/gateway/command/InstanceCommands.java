@@ -16,11 +16,13 @@ import io.provisioner.gateway.serviceinstance.InstanceChange;
 import io.provisioner.gateway.serviceinstance.NewServiceInstance;
 import io.provisioner.gateway.serviceinstance.Origin;
 import io.provisioner.gateway.serviceinstance.ServiceInstances;
+import io.provisioner.gateway.servicekey.NewServiceKey;
+import io.provisioner.gateway.servicekey.ServiceKeys;
 import io.provisioner.schemas.EventTypes;
 
 /**
- * Carries out a command through the same use cases as the REST API ({@link ServiceInstances}), so the
- * same rules apply in the same transaction. The answer a REST caller would get becomes an event: an
+ * Carries out a command through the same use cases as the REST API ({@link ServiceInstances},
+ * {@link ServiceKeys}), so the same rules apply in the same transaction. The answer a REST caller would get becomes an event: an
  * accepted command's {@code started} (written by the use case), or a {@code rejected} with the Cloud
  * Controller error. Each (source, id) is answered once: the change, or the rejection, and the memory of
  * having answered are one transaction.
@@ -31,14 +33,16 @@ class InstanceCommands {
     private static final Logger log = LoggerFactory.getLogger(InstanceCommands.class);
 
     private final ServiceInstances instances;
+    private final ServiceKeys keys;
     private final CommandTokens tokens;
     private final ProcessedCommands processed;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
 
-    InstanceCommands(ServiceInstances instances, CommandTokens tokens, ProcessedCommands processed,
+    InstanceCommands(ServiceInstances instances, ServiceKeys keys, CommandTokens tokens, ProcessedCommands processed,
             TransactionTemplate transactions, JsonMapper json) {
         this.instances = instances;
+        this.keys = keys;
         this.tokens = tokens;
         this.processed = processed;
         this.transactions = transactions;
@@ -65,7 +69,7 @@ class InstanceCommands {
             try {
                 transactions.executeWithoutResult(tx -> {
                     processed.remember(command, "rejected");
-                    instances.reject(command.instanceGuid(), command.id(), asking, refusal);
+                    reject(command, asking, refusal);
                 });
             } catch (DuplicateKeyException e) {
                 log.info("{} was answered meanwhile by another gateway", command);
@@ -85,12 +89,36 @@ class InstanceCommands {
         Origin origin = Origin.command(command.id());
         switch (command.type()) {
             case EventTypes.COMMAND_CREATE -> instances.create(NewServiceInstance.parse(command.data(), json),
-                    command.instanceGuid(), true, caller, origin);
-            case EventTypes.COMMAND_UPDATE -> instances.update(command.instanceGuid(),
+                    command.guid(), true, caller, origin);
+            case EventTypes.COMMAND_UPDATE -> instances.update(command.guid(),
                     InstanceChange.parse(command.data(), json), true, caller, origin);
             // Not recursive: an instance with service keys is refused (CF-AssociationNotEmpty), as a REST delete without it.
-            case EventTypes.COMMAND_DELETE -> instances.delete(command.instanceGuid(), true, false, caller, origin);
+            case EventTypes.COMMAND_DELETE -> instances.delete(command.guid(), true, false, caller, origin);
+            case EventTypes.COMMAND_CREATE_KEY -> keys.create(NewServiceKey.parse(command.data(), json), command.guid(),
+                    caller, command.id());
+            case EventTypes.COMMAND_DELETE_KEY -> keys.delete(command.guid(), caller, command.id());
             default -> throw new IllegalStateException("not a command type: " + command.type());
         }
+    }
+
+    /** The refusal as a {@code rejected} event of the instance, or of the key for a key command. */
+    private void reject(Command command, Caller caller, CfException refusal) {
+        if (command.aboutKey()) {
+            keys.reject(command.guid(), namedInstance(command), command.id(), caller, refusal);
+        } else {
+            instances.reject(command.guid(), command.id(), caller, refusal);
+        }
+    }
+
+    /** The instance a key command names: a create's {@code service_instance_guid}, else the record key. */
+    private String namedInstance(Command command) {
+        if (command.type().equals(EventTypes.COMMAND_CREATE_KEY)) {
+            try {
+                return NewServiceKey.parse(command.data(), json).instanceGuid();
+            } catch (CfException unreadable) {
+                return command.recordKey();
+            }
+        }
+        return command.recordKey();
     }
 }

@@ -40,7 +40,7 @@ class ProcessedCommands {
         jdbc.sql("""
                 INSERT INTO processed_commands (command_source, command_id, instance_guid, outcome, processed_at)
                 VALUES (?, ?, ?, ?, ?)""")
-                .params(command.source(), command.id(), command.instanceGuid(), outcome, now()).update();
+                .params(command.source(), command.id(), command.guid(), outcome, now()).update();
     }
 
     @Scheduled(fixedDelayString = "${provisioner.commands.prune-every:1h}", initialDelayString = "${provisioner.commands.prune-every:1h}")

@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 
 import io.provisioner.schemas.EventCodec;
 import io.provisioner.schemas.EventEnvelope;
+import io.provisioner.schemas.EventTypes;
 import io.provisioner.schemas.ServiceInstanceEvent;
 import io.provisioner.schemas.Topics;
 
@@ -115,6 +116,9 @@ public class ChangeFeed implements SmartLifecycle {
         }
         EventEnvelope<ServiceInstanceEvent> event;
         try {
+            if (!EventTypes.SERVICE_INSTANCE_EVENTS.contains(codec.typeOf(record.value()))) {
+                return; // the same topic carries the instance's service key events: not a change of the instance
+            }
             event = codec.readServiceInstanceEvent(record.value());
         } catch (RuntimeException e) {
             log.warn("not a service instance event at {}-{}@{}: {}", record.topic(), record.partition(),

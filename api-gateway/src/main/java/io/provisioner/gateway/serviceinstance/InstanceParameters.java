@@ -1,52 +1,26 @@
 package io.provisioner.gateway.serviceinstance;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.UUID;
-
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 import io.provisioner.gateway.api.CfError;
-import io.provisioner.gateway.api.CfException;
-import io.provisioner.gateway.api.JsonBody;
+import io.provisioner.gateway.catalog.BrokerParameters;
 import io.provisioner.gateway.catalog.CatalogStore;
-import io.provisioner.gateway.catalog.PlanTarget;
 import io.provisioner.gateway.security.Caller;
-import io.provisioner.schemas.SecretSealer;
 
 /**
  * {@code GET /v2/service_instances/:guid/parameters} as Cloud Controller answers it: the platform keeps
- * no parameters (they are secrets), so it asks the broker ({@code GET /v2/service_instances/:id}, OSB
- * 2.17) when the service is {@code instances_retrievable}, and refuses with 120004 otherwise. The
- * broker's {@code parameters} go back exactly as the broker wrote them; nothing is stored or logged,
- * and a broker's error body is never echoed.
+ * no parameters (they are secrets), so it asks the broker ({@link BrokerParameters}) when the service is
+ * {@code instances_retrievable}, and refuses with 120004 otherwise.
  */
 @Component
 class InstanceParameters {
 
     private final CatalogStore catalog;
-    private final SecretSealer sealer;
-    private final JsonMapper json;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final BrokerParameters broker;
 
-    InstanceParameters(CatalogStore catalog, SecretSealer sealer, JsonMapper json,
-            @Value("${provisioner.gateway.broker-fetch-timeout:30s}") Duration timeout) {
+    InstanceParameters(CatalogStore catalog, BrokerParameters broker) {
         this.catalog = catalog;
-        this.sealer = sealer;
-        this.json = json;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.broker = broker;
     }
 
     /** The instance's parameters as JSON text, from its broker. */
@@ -55,50 +29,6 @@ class InstanceParameters {
             throw CfError.SERVICE_FETCH_INSTANCE_PARAMETERS_NOT_SUPPORTED.exception(
                     "This service does not support fetching service instance parameters.");
         }
-        PlanTarget plan = catalog.planTarget(instance.planGuid()).orElseThrow();
-        URI uri = URI.create(plan.broker().url().replaceAll("/+$", "") + "/v2/service_instances/"
-                + encode(instance.guid()) + "?service_id=" + encode(plan.serviceId()) + "&plan_id="
-                + encode(plan.planId()));
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("X-Broker-API-Version", "2.17")
-                .header("X-Broker-API-Request-Identity", UUID.randomUUID().toString())
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (plan.broker().username() + ":" + sealer.open(plan.broker().sealedPassword()))
-                                .getBytes(StandardCharsets.UTF_8)))
-                .header("Accept", "application/json")
-                .GET();
-        if (caller.userId() != null) {
-            request.header("X-Broker-API-Originating-Identity", "cloudfoundry " + Base64.getEncoder().encodeToString(
-                    json.writeValueAsBytes(java.util.Map.of("user_id", caller.userId()))));
-        }
-        String where = plan.broker().url().replaceAll("/+$", "") + "/v2/service_instances/" + instance.guid();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
-            throw CfError.SERVICE_BROKER_TIMEOUT.exception("The request to the service broker timed out: " + where);
-        } catch (IOException e) {
-            throw CfError.SERVICE_BROKER_UNREACHABLE.exception("The service broker API could not be reached: " + where);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw CfError.SERVICE_BROKER_UNREACHABLE.exception("The service broker API could not be reached: " + where);
-        }
-        if (response.statusCode() != 200) {
-            throw CfError.SERVICE_BROKER_BAD_RESPONSE.exception("The service broker returned an invalid response for "
-                    + "the request to " + where + ". Status Code: " + response.statusCode() + ".");
-        }
-        String parameters;
-        try {
-            parameters = JsonBody.parse(response.body(), json).rawObject("parameters");
-        } catch (CfException e) {
-            throw CfError.SERVICE_BROKER_RESPONSE_MALFORMED.exception("The service broker response was not "
-                    + "understood: expected a JSON object whose parameters are an object (" + where + ").");
-        }
-        return parameters == null ? "{}" : parameters;
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        return broker.ofInstance(catalog.planTarget(instance.planGuid()).orElseThrow(), instance.guid(), caller);
     }
 }

@@ -250,7 +250,8 @@ public class ServiceInstances {
                 throw operationInProgress(guid);
             }
             requireAsync(acceptsIncomplete);
-            boolean afterUnbind = keys.unbindBeforeDelete(guid, recursive, userId);
+            boolean afterUnbind = keys.unbindBeforeDelete(guid, recursive, userId, origin.commandId(),
+                    origin.requestIdentity());
             OffsetDateTime now = now();
             String operationId = UUID.randomUUID().toString();
             PlanTarget plan = catalog.planTarget(current.planGuid()).orElseThrow();

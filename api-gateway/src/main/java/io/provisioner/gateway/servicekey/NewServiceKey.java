@@ -10,9 +10,9 @@ import io.provisioner.gateway.api.JsonBody;
  *
  * @param parameters the {@code parameters} object exactly as the caller wrote it (JSON text), or null
  */
-record NewServiceKey(String name, String instanceGuid, String parameters) {
+public record NewServiceKey(String name, String instanceGuid, String parameters) {
 
-    static NewServiceKey parse(byte[] body, JsonMapper json) {
+    public static NewServiceKey parse(byte[] body, JsonMapper json) {
         JsonBody request = JsonBody.parse(body, json);
         return new NewServiceKey(request.requiredString("name"), request.requiredString("service_instance_guid"),
                 request.rawObject("parameters"));

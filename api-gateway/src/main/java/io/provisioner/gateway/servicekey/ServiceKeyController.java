@@ -39,15 +39,17 @@ class ServiceKeyController {
     private static final String COLLECTION = "/v2/service_keys";
 
     private final ServiceKeys keys;
+    private final KeyParameters parameters;
     private final ServiceKeyStore store;
     private final Callers callers;
     private final Permissions permissions;
     private final SecretSealer sealer;
     private final JsonMapper json;
 
-    ServiceKeyController(ServiceKeys keys, ServiceKeyStore store, Callers callers, Permissions permissions,
+    ServiceKeyController(ServiceKeys keys, KeyParameters parameters, ServiceKeyStore store, Callers callers, Permissions permissions,
             SecretSealer sealer, JsonMapper json) {
         this.keys = keys;
+        this.parameters = parameters;
         this.store = store;
         this.callers = callers;
         this.permissions = permissions;
@@ -61,7 +63,8 @@ class ServiceKeyController {
             @RequestBody(required = false) byte[] body) {
         boolean async = flag(acceptsIncomplete, "accepts_incomplete");
         Caller caller = callers.current();
-        ServiceKeyRecord created = keys.create(NewServiceKey.parse(body, json), caller);
+        ServiceKeyRecord created = keys.create(NewServiceKey.parse(body, json), java.util.UUID.randomUUID().toString(),
+                caller, null);
         return ResponseEntity.status(async ? HttpStatus.ACCEPTED : HttpStatus.CREATED)
                 .location(URI.create(COLLECTION + "/" + created.guid()))
                 .body(ServiceKeyView.of(created, true, sealer, json));
@@ -81,6 +84,12 @@ class ServiceKeyController {
         return view(caller).apply(keys.get(guid, caller));
     }
 
+    /** The binding's parameters, fetched from the broker and never stored (see {@link KeyParameters}). */
+    @GetMapping(value = COLLECTION + "/{guid}/parameters", produces = "application/json")
+    String parameters(@PathVariable String guid) {
+        return parameters.fetch(guid, callers.current());
+    }
+
     @DeleteMapping(COLLECTION + "/{guid}")
     ResponseEntity<Resource<ServiceKeyView.Entity>> delete(@PathVariable String guid,
             @RequestParam(name = "accepts_incomplete", required = false) String acceptsIncomplete,
@@ -88,7 +97,7 @@ class ServiceKeyController {
         flag(acceptsIncomplete, "accepts_incomplete");
         flag(async, "async");
         Caller caller = callers.current();
-        ServiceKeyRecord deleting = keys.delete(guid, caller);
+        ServiceKeyRecord deleting = keys.delete(guid, caller, null);
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create(COLLECTION + "/" + guid))
                 .body(ServiceKeyView.of(deleting, true, sealer, json));
     }

@@ -49,6 +49,11 @@ class ServiceKeyStore {
     Optional<InstanceOfKey> lockInstance(String instanceGuid) {
         jdbc.sql("SELECT guid FROM service_instances WHERE guid = ? FOR UPDATE").param(instanceGuid).query(String.class)
                 .list();
+        return instance(instanceGuid);
+    }
+
+    /** The instance as it is, without a lock. */
+    Optional<InstanceOfKey> instance(String instanceGuid) {
         return jdbc.sql("""
                 SELECT i.guid, i.name, i.space_guid, i.service_plan_guid, i.operation_id, i.operation_type,
                        i.operation_state, COALESCE(p.bindable, s.bindable) AS bindable

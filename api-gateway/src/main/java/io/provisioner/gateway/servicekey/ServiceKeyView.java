@@ -43,6 +43,17 @@ final class ServiceKeyView {
             String createdAt) {
     }
 
+    /**
+     * The key as {@code GET} shows it, with no {@code credentials} field at all: what the public events carry,
+     * whoever reads them.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withoutCredentials(ServiceKeyRecord key, JsonMapper json) {
+        Map<String, Object> view = json.convertValue(of(key, false, null, json), Map.class);
+        ((Map<String, Object>) view.get("entity")).remove("credentials");
+        return view;
+    }
+
     /** @param mayReadCredentials the caller is an admin or a developer of the key's space */
     @SuppressWarnings("unchecked")
     static Resource<Entity> of(ServiceKeyRecord key, boolean mayReadCredentials, SecretSealer sealer, JsonMapper json) {

@@ -17,6 +17,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.provisioner.gateway.api.CfError;
+import io.provisioner.gateway.api.CfException;
 import io.provisioner.gateway.catalog.CatalogStore;
 import io.provisioner.gateway.catalog.PlanTarget;
 import io.provisioner.gateway.catalog.SpaceTarget;
@@ -58,12 +59,14 @@ public class ServiceKeys {
     private final Permissions permissions;
     private final SecretSealer sealer;
     private final EventCodec codec;
+    private final KeyEvents events;
     private final MeterRegistry meters;
     private final Clock clock;
     private final Duration defaultDeadline;
 
     ServiceKeys(ServiceKeyStore store, CatalogStore catalog, OutboxWriter outbox, TransactionTemplate transactions,
-            Permissions permissions, SecretSealer sealer, EventCodec codec, MeterRegistry meters, Clock clock,
+            Permissions permissions, SecretSealer sealer, EventCodec codec, KeyEvents events, MeterRegistry meters,
+            Clock clock,
             @Value("${provisioner.operations.default-deadline:24h}") Duration defaultDeadline) {
         this.store = store;
         this.catalog = catalog;
@@ -72,12 +75,20 @@ public class ServiceKeys {
         this.permissions = permissions;
         this.sealer = sealer;
         this.codec = codec;
+        this.events = events;
         this.meters = meters;
         this.clock = clock;
         this.defaultDeadline = defaultDeadline;
     }
 
-    ServiceKeyRecord create(NewServiceKey request, Caller caller) {
+    /**
+     * Starts the bind of a new key: the one use case behind {@code POST /v2/service_keys} and the key
+     * {@code create} command. Its {@code started} event is written in the same transaction.
+     *
+     * @param guid the key's guid (a command may choose it)
+     * @param commandId the command's id, or null for a REST request
+     */
+    public ServiceKeyRecord create(NewServiceKey request, String guid, Caller caller, String commandId) {
         try {
             ServiceKeyRecord created = transactions.execute(tx -> {
                 InstanceOfKey instance = store.lockInstance(request.instanceGuid())
@@ -92,14 +103,19 @@ public class ServiceKeys {
                     throw CfError.SERVICE_KEY_INVALID.exception("The service key is invalid: the service instance "
                             + instance.name() + " was never created (its create failed); delete it and create it again.");
                 }
+                if (store.find(guid).isPresent()) {
+                    throw CfError.SERVICE_KEY_INVALID.exception("The service key is invalid: a service key with guid "
+                            + guid + " exists already");
+                }
                 PlanTarget plan = catalog.planTarget(instance.planGuid()).orElseThrow();
                 OffsetDateTime now = now();
-                ServiceKeyRecord key = new ServiceKeyRecord(UUID.randomUUID().toString(), request.name(),
+                ServiceKeyRecord key = new ServiceKeyRecord(guid, request.name(),
                         instance.guid(), instance.spaceGuid(), null, UUID.randomUUID().toString(), OperationType.CREATE,
                         OperationState.IN_PROGRESS, "", now, now, now, now);
                 store.insert(key, deadline(plan, now));
                 publish(key, OperationType.CREATE, instance, plan,
                         request.parameters() == null ? null : sealer.seal(request.parameters()), caller.userId(), now);
+                events.started(key, commandId, UUID.randomUUID().toString(), caller.userId(), now);
                 return key;
             });
             meters.counter("provisioner.operations.started", "type", "bind").increment();
@@ -109,8 +125,11 @@ public class ServiceKeys {
         }
     }
 
-    /** Starts the unbind; allowed while the key's create is under way (it replaces it, as for instances). */
-    ServiceKeyRecord delete(String guid, Caller caller) {
+    /**
+     * Starts the unbind; allowed while the key's create is under way (it replaces it, as for instances). The
+     * use case behind {@code DELETE /v2/service_keys/:guid} and the key {@code delete} command.
+     */
+    public ServiceKeyRecord delete(String guid, Caller caller, String commandId) {
         ServiceKeyRecord deleting = transactions.execute(tx -> {
             ServiceKeyRecord seen = store.find(guid).orElseThrow(() -> keyNotFound(guid));
             // The instance first, as everywhere: a key's create locks its instance before it writes the key.
@@ -122,7 +141,7 @@ public class ServiceKeys {
                         + " of service instance " + instance.name() + " is in progress.");
             }
             requireIdle(instance);
-            unbind(key, instance, caller.userId(), now());
+            unbind(key, instance, caller.userId(), commandId, UUID.randomUUID().toString(), now());
             return store.find(guid).orElseThrow();
         });
         meters.counter("provisioner.operations.started", "type", "unbind").increment();
@@ -150,7 +169,8 @@ public class ServiceKeys {
      * @throws io.provisioner.gateway.api.CfException 10006 {@code CF-AssociationNotEmpty} when the instance has
      *         keys and the delete is not recursive
      */
-    public boolean unbindBeforeDelete(String instanceGuid, boolean recursive, String userId) {
+    public boolean unbindBeforeDelete(String instanceGuid, boolean recursive, String userId, String commandId,
+            String requestIdentity) {
         List<ServiceKeyRecord> keys = store.ofInstance(instanceGuid);
         if (keys.isEmpty()) {
             return false;
@@ -165,7 +185,7 @@ public class ServiceKeys {
             boolean unbinding = key.operationType() == OperationType.DELETE
                     && key.operationState() == OperationState.IN_PROGRESS;
             if (!unbinding) {
-                unbind(store.lock(key.guid()).orElseThrow(), instance, userId, now);
+                unbind(store.lock(key.guid()).orElseThrow(), instance, userId, commandId, requestIdentity, now);
             }
         }
         log.info("instance {} is deleted recursively: its deprovision waits for {} service keys to be unbound",
@@ -182,12 +202,14 @@ public class ServiceKeys {
     public boolean applyStatus(BindingStatusChanged event) {
         boolean applied = Boolean.TRUE.equals(transactions.execute(tx -> {
             OffsetDateTime now = now();
-            String name = store.find(event.bindingGuid()).map(ServiceKeyRecord::name).orElse(event.bindingGuid());
-            if (!store.apply(event, now)) {
+            ServiceKeyRecord before = store.lock(event.bindingGuid()).orElse(null);
+            long version = events.version(event.bindingGuid());
+            if (before == null || !store.apply(event, now)) {
                 return false;
             }
+            announce(event, before, version, now);
             if (event.operationType() == OperationType.DELETE && event.state().terminal()) {
-                afterUnbind(event, name);
+                afterUnbind(event, before.name());
             }
             return true;
         }));
@@ -197,6 +219,29 @@ public class ServiceKeys {
                     .increment();
         }
         return applied;
+    }
+
+    /**
+     * Refuses a key command: a {@code rejected} event keyed by the key's instance when the key exists, else by
+     * the instance the command named, else by the key's guid.
+     */
+    public void reject(String keyGuid, String namedInstance, String commandId, Caller caller, CfException refusal) {
+        ServiceKeyRecord current = store.find(keyGuid).orElse(null);
+        String instance = current != null ? current.instanceGuid() : namedInstance != null ? namedInstance : keyGuid;
+        events.rejected(instance, keyGuid, current, commandId, caller == null ? null : caller.userId(),
+                refusal.error(), refusal.getMessage(), now());
+    }
+
+    /** The public event of an applied status, when it ends the key's operation. */
+    private void announce(BindingStatusChanged event, ServiceKeyRecord before, long version, OffsetDateTime now) {
+        if (!event.state().terminal()) {
+            return;
+        }
+        if (event.operationType() == OperationType.DELETE && event.state() == OperationState.SUCCEEDED) {
+            events.deleted(before, version, event.requestIdentity(), now);
+        } else {
+            events.ended(store.find(event.bindingGuid()).orElseThrow(), event.requestIdentity(), now);
+        }
     }
 
     /** A recursive delete goes on once the last key is gone, or fails with the first unbind that failed. */
@@ -239,13 +284,15 @@ public class ServiceKeys {
         return failed;
     }
 
-    private void unbind(ServiceKeyRecord key, InstanceOfKey instance, String userId, OffsetDateTime now) {
+    private void unbind(ServiceKeyRecord key, InstanceOfKey instance, String userId, String commandId,
+            String requestIdentity, OffsetDateTime now) {
         PlanTarget plan = catalog.planTarget(instance.planGuid()).orElseThrow();
         String operationId = UUID.randomUUID().toString();
         store.startDelete(key.guid(), operationId, now, deadline(plan, now));
-        publish(new ServiceKeyRecord(key.guid(), key.name(), key.instanceGuid(), key.spaceGuid(), null, operationId,
-                OperationType.DELETE, OperationState.IN_PROGRESS, "", now, now, key.createdAt(), now),
-                OperationType.DELETE, instance, plan, null, userId, now);
+        ServiceKeyRecord unbinding = new ServiceKeyRecord(key.guid(), key.name(), key.instanceGuid(), key.spaceGuid(),
+                null, operationId, OperationType.DELETE, OperationState.IN_PROGRESS, "", now, now, key.createdAt(), now);
+        publish(unbinding, OperationType.DELETE, instance, plan, null, userId, now);
+        events.started(unbinding, commandId, requestIdentity, userId, now);
     }
 
     private void publish(ServiceKeyRecord key, OperationType type, InstanceOfKey instance, PlanTarget plan,

@@ -31,7 +31,7 @@ class ProcessedCommandsRetentionTest extends GatewayTestBase {
 
         processed.prune();
 
-        assertThat(processed.answered(new Command("/test", old, "t", "guid", null, null))).isFalse();
-        assertThat(processed.answered(new Command("/test", recent, "t", "guid", null, null))).isTrue();
+        assertThat(processed.answered(new Command("/test", old, "t", "guid", null, null, null))).isFalse();
+        assertThat(processed.answered(new Command("/test", recent, "t", "guid", null, null, null))).isTrue();
     }
 }

@@ -285,4 +285,88 @@ class KafkaCommandsTest extends GatewayTestBase {
         }
         assertThat(PublicEventLog.shortType(awaitEvents(guid, 1).get(0))).isEqualTo("started");
     }
+
+    @Test
+    void keyCommandsCreateAndDeleteKeysByTheRestRulesAndAreAnsweredOnTheInstancesStream() {
+        String instance = send("POST", "/v2/service_instances?accepts_incomplete=true", json(Map.of("name", newName(),
+                "space_guid", spaceGuid("test-space"), "service_plan_guid", planGuid(CatalogBroker.FIXED_PLAN_ID))))
+                .json().at("/metadata/guid").asString();
+        status(instance, operationId(instance), io.provisioner.schemas.OperationType.CREATE,
+                io.provisioner.schemas.OperationState.SUCCEEDED, 1, null);
+        awaitEvents(instance, 2);
+        String id = "key-" + instance;
+        String create = command(id, EventTypes.COMMAND_CREATE_KEY, null, Map.of("name", "billing",
+                "service_instance_guid", instance, "parameters", Map.of("role", "ro")));
+        String key = UUID.nameUUIDFromBytes(("/test/orders\n" + id).getBytes(StandardCharsets.UTF_8)).toString();
+
+        produce(instance, create, bearer("developer"));
+        produce(instance, create, bearer("developer"));
+        produce(instance, command("taken-" + instance, EventTypes.COMMAND_CREATE_KEY, null, Map.of("name", "billing",
+                "service_instance_guid", instance)), bearer("developer"));
+
+        List<JsonNode> events = awaitEvents(instance, 4);
+        assertThat(events.subList(2, 4)).extracting(e -> e.get("type").asString())
+                .containsExactly(EventTypes.SERVICE_KEY_STARTED, EventTypes.SERVICE_KEY_REJECTED);
+        JsonNode started = events.get(2);
+        assertThat(started.at("/data/command_id").asString()).isEqualTo(id);
+        assertThat(started.at("/data/service_key_guid").asString()).as("derived from source and id").isEqualTo(key);
+        assertThat(started.at("/data/originating_user_id").asString()).isEqualTo(userId("developer"));
+        assertThat(get("/v2/service_keys/" + key).json().at("/entity/name").asString()).isEqualTo("billing");
+        JsonNode taken = events.get(3);
+        assertThat(taken.at("/data/error/error_code").asString()).isEqualTo("CF-ServiceKeyNameTaken");
+        assertThat(taken.at("/data/error/code").asInt()).isEqualTo(360001);
+        assertThat(taken.at("/data/command_id").asString()).isEqualTo("taken-" + instance);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM service_keys WHERE service_instance_guid = ?").param(instance)
+                .query(Long.class).single()).as("one key, answered once").isEqualTo(1);
+
+        keyStatus(instance, key, keyOperationId(key), io.provisioner.schemas.OperationType.CREATE,
+                io.provisioner.schemas.OperationState.SUCCEEDED, 1, null, null);
+        awaitEvents(instance, 5);
+        String delete = command("unbind-" + instance, EventTypes.COMMAND_DELETE_KEY, key, Map.of());
+        produce(instance, delete, bearer("outsider"));
+        produce(instance, command("unbind-2-" + instance, EventTypes.COMMAND_DELETE_KEY, key, Map.of()), bearer("admin"));
+        produce(instance, command("unbind-3-" + instance, EventTypes.COMMAND_DELETE_KEY, key, Map.of()), bearer("admin"));
+        awaitEvents(instance, 8);
+        keyStatus(instance, key, keyOperationId(key), io.provisioner.schemas.OperationType.DELETE,
+                io.provisioner.schemas.OperationState.SUCCEEDED, 1, null, null);
+
+        events = awaitEvents(instance, 9);
+        assertThat(events.subList(4, 9)).extracting(PublicEventLog::shortType)
+                .containsExactly("succeeded", "rejected", "started", "rejected", "deleted");
+        assertThat(events.get(5).at("/data/error/error_code").asString()).isEqualTo("CF-NotAuthorized");
+        assertThat(events.get(6).at("/data/operation/type").asString()).isEqualTo("delete");
+        assertThat(events.get(6).at("/data/command_id").asString()).isEqualTo("unbind-2-" + instance);
+        assertThat(events.get(7).at("/data/error/error_code").asString())
+                .isEqualTo("CF-AsyncServiceBindingOperationInProgress");
+        assertThat(get("/v2/service_keys/" + key).status()).isEqualTo(404);
+        assertThat(log.invalid()).isEmpty();
+    }
+
+    @Test
+    void aKeyCommandForAnInstanceThatCannotHaveKeysIsRejectedOnThatInstancesStream() {
+        String unbindable = send("POST", "/v2/service_instances?accepts_incomplete=true", json(Map.of("name", newName(),
+                "space_guid", spaceGuid("test-space"), "service_plan_guid", planGuid(CatalogBroker.SYNC_PLAN_ID))))
+                .json().at("/metadata/guid").asString();
+        String busy = send("POST", "/v2/service_instances?accepts_incomplete=true", json(Map.of("name", newName(),
+                "space_guid", spaceGuid("test-space"), "service_plan_guid", planGuid(CatalogBroker.FIXED_PLAN_ID))))
+                .json().at("/metadata/guid").asString();
+
+        produce(unbindable, command("k-" + unbindable, EventTypes.COMMAND_CREATE_KEY, null, Map.of("name", "k",
+                "service_instance_guid", unbindable)), bearer("admin"));
+        produce(busy, command("k-" + busy, EventTypes.COMMAND_CREATE_KEY, null, Map.of("name", "k",
+                "service_instance_guid", busy)), bearer("admin"));
+        produce(busy, command("d-" + busy, EventTypes.COMMAND_DELETE_KEY, UUID.randomUUID().toString(), Map.of()),
+                bearer("admin"));
+
+        JsonNode notBindable = awaitEvents(unbindable, 2).get(1);
+        assertThat(notBindable.get("type").asString()).isEqualTo(EventTypes.SERVICE_KEY_REJECTED);
+        assertThat(notBindable.at("/data/error/code").asInt()).isEqualTo(90005);
+        List<JsonNode> ofBusy = awaitEvents(busy, 3);
+        assertThat(ofBusy.get(1).at("/data/error/code").asInt()).as("its create is under way").isEqualTo(60016);
+        assertThat(ofBusy.get(2).at("/data/error/error_code").asString()).isEqualTo("CF-ServiceKeyNotFound");
+        assertThat(ofBusy.get(2).at("/data/instance_guid").asString()).as("keyed by the record's key").isEqualTo(busy);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM service_keys WHERE service_instance_guid IN (?, ?)")
+                .params(unbindable, busy).query(Long.class).single()).isZero();
+        assertThat(log.invalid()).isEmpty();
+    }
 }

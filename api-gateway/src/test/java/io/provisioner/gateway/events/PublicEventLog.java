@@ -25,12 +25,16 @@ import tools.jackson.databind.json.JsonMapper;
 public final class PublicEventLog implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Schema SCHEMA = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-            .getSchema(SchemaLocation.of("classpath:schemas/v1/service-instance-event.schema.json"));
+    private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final Schema INSTANCE_EVENT = SCHEMAS.getSchema(
+            SchemaLocation.of("classpath:schemas/v1/service-instance-event.schema.json"));
+    private static final Schema KEY_EVENT = SCHEMAS.getSchema(
+            SchemaLocation.of("classpath:schemas/v1/service-key-event.schema.json"));
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, List<JsonNode>> byInstance = new ConcurrentHashMap<>();
     private final List<String> invalid = new ArrayList<>();
+    private final List<String> raw = new ArrayList<>();
 
     public PublicEventLog(String bootstrapServers, String topic) {
         consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
@@ -42,8 +46,10 @@ public final class PublicEventLog implements AutoCloseable {
     /** The events of one instance read so far, in order, after reading what has arrived. */
     public synchronized List<JsonNode> of(String guid) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            raw.add(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8));
             JsonNode event = JSON.readTree(record.value());
-            var errors = SCHEMA.validate(event);
+            boolean aboutKey = event.path("type").asString("").startsWith("io.provisioner.service-key.");
+            var errors = (aboutKey ? KEY_EVENT : INSTANCE_EVENT).validate(event);
             if (!errors.isEmpty()) {
                 invalid.add(errors + " in " + event);
             }
@@ -53,6 +59,12 @@ public final class PublicEventLog implements AutoCloseable {
             byInstance.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(event);
         }
         return List.copyOf(byInstance.getOrDefault(guid, List.of()));
+    }
+
+    /** Every record read so far, as text, whatever its instance: to look for what must never be there. */
+    public synchronized List<String> records() {
+        of("");
+        return List.copyOf(raw);
     }
 
     /** The short types ({@code started}, {@code succeeded} …) of an instance's events. */
@@ -66,7 +78,10 @@ public final class PublicEventLog implements AutoCloseable {
         return withoutVersion.substring(withoutVersion.lastIndexOf('.') + 1);
     }
 
-    /** Events that broke the public schema (or were keyed by something else than their subject). */
+    /**
+     * Events that broke their public schema ({@code service-instance-event}, or {@code service-key-event} for
+     * the key events), or were keyed by something else than their subject.
+     */
     public synchronized List<String> invalid() {
         return List.copyOf(invalid);
     }

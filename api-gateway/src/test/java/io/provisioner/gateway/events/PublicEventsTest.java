@@ -11,11 +11,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
+import io.provisioner.gateway.CatalogBroker;
 import io.provisioner.gateway.GatewayTestBase;
 import io.provisioner.schemas.OperationState;
 import io.provisioner.schemas.OperationType;
+import io.provisioner.schemas.SecretSealer;
 import io.provisioner.schemas.Topics;
 
 /**
@@ -26,6 +29,8 @@ import io.provisioner.schemas.Topics;
 class PublicEventsTest extends GatewayTestBase {
 
     private PublicEventLog log;
+    @Autowired
+    private SecretSealer sealer;
 
     @BeforeAll
     void listen() {
@@ -98,6 +103,65 @@ class PublicEventsTest extends GatewayTestBase {
         awaitEvents(guid, 2);
 
         assertThat(log.types(guid)).containsExactly("started", "succeeded");
+        assertThat(log.invalid()).isEmpty();
+    }
+
+    @Test
+    void aKeysLifeIsOnItsInstancesStreamInOrderAndNeverWithItsCredentials() {
+        String instance = send("POST", "/v2/service_instances?accepts_incomplete=true", json(Map.of("name", newName(),
+                "space_guid", spaceGuid("test-space"), "service_plan_guid", planGuid(CatalogBroker.FIXED_PLAN_ID))))
+                .json().at("/metadata/guid").asString();
+        status(instance, operationId(instance), OperationType.CREATE, OperationState.SUCCEEDED, 1, null);
+        awaitEvents(instance, 2);
+        String password = "pw-" + java.util.UUID.randomUUID();
+        String sealed = sealer.seal("{\"username\": \"u\", \"password\": \"" + password + "\"}");
+
+        Answer created = send("POST", "/v2/service_keys?accepts_incomplete=true", json(Map.of("name", "reporting",
+                "service_instance_guid", instance, "parameters", Map.of("role", "ro"))));
+        String key = created.json().at("/metadata/guid").asString();
+        keyStatus(instance, key, keyOperationId(key), OperationType.CREATE, OperationState.SUCCEEDED, 1, null, sealed);
+        JsonNode succeeded = awaitEvents(instance, 4).get(3);
+        assertThat(get("/v2/service_keys/" + key).body()).as("the credentials are there, over REST").contains(password);
+        String doomed = send("POST", "/v2/service_keys?accepts_incomplete=true", json(Map.of("name", "doomed",
+                "service_instance_guid", instance))).json().at("/metadata/guid").asString();
+        keyStatus(instance, doomed, keyOperationId(doomed), OperationType.CREATE, OperationState.FAILED, 1,
+                "Service broker error: no more keys", null);
+        awaitEvents(instance, 6);
+        send("DELETE", "/v2/service_keys/" + key + "?accepts_incomplete=true", null);
+        keyStatus(instance, key, keyOperationId(key), OperationType.DELETE, OperationState.SUCCEEDED, 1, null, null);
+        awaitEvents(instance, 8);
+        send("PUT", "/v2/service_instances/" + instance, json(Map.of("name", "renamed-" + instance)));
+
+        List<JsonNode> events = awaitEvents(instance, 9);
+        assertThat(events).extracting(e -> e.get("type").asString()).containsExactly(
+                "io.provisioner.service-instance.started.v1", "io.provisioner.service-instance.succeeded.v1",
+                "io.provisioner.service-key.started.v1", "io.provisioner.service-key.succeeded.v1",
+                "io.provisioner.service-key.started.v1", "io.provisioner.service-key.failed.v1",
+                "io.provisioner.service-key.started.v1", "io.provisioner.service-key.deleted.v1",
+                "io.provisioner.service-instance.updated.v1");
+        List<JsonNode> ofKey = events.stream().filter(e -> key.equals(e.at("/data/service_key_guid").asString())).toList();
+        assertThat(ofKey).extracting(e -> e.at("/data/version").asLong()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(ofKey).extracting(e -> e.at("/data/operation/type").asString())
+                .containsExactly("create", "create", "delete", "delete");
+        assertThat(events.get(8).at("/data/version").asLong()).as("a key's change is not a change of the instance")
+                .isEqualTo(3);
+        JsonNode started = events.get(2);
+        assertThat(started.get("subject").asString()).isEqualTo(instance);
+        assertThat(started.at("/data/originating_user_id").asString()).isEqualTo(userId("admin"));
+        assertThat(started.at("/data/service_key/metadata/guid").asString()).isEqualTo(key);
+        assertThat(started.at("/data/service_key/entity").has("credentials")).isFalse();
+        JsonNode shown = get("/v2/service_keys/" + doomed).json();
+        ((tools.jackson.databind.node.ObjectNode) shown.get("entity")).remove("credentials");
+        assertThat(events.get(5).at("/data/service_key")).as("the key as GET shows it, less the credentials")
+                .isEqualTo(shown);
+        assertThat(events.get(5).at("/data/operation/description").asString())
+                .isEqualTo("Service broker error: no more keys");
+        assertThat(succeeded.at("/data/service_key/entity/last_operation/state").asString()).isEqualTo("succeeded");
+        assertThat(log.records()).as("no record of the public stream carries the credentials, even sealed")
+                .noneMatch(record -> record.contains(password) || record.contains(sealed));
+        assertThat(log.records().stream().filter(record -> record.contains("io.provisioner.service-key.")))
+                .as("a key event has no credentials field at all").isNotEmpty()
+                .noneMatch(record -> record.contains("credentials"));
         assertThat(log.invalid()).isEmpty();
     }
 }
