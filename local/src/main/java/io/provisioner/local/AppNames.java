@@ -29,6 +29,32 @@ final class AppNames {
         }
     }
 
+    /** Starts {@code app} on a thread of its own, under its name; {@link #await} its result. */
+    static <T> java.util.concurrent.CompletableFuture<T> startingAside(String app, Supplier<T> start) {
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(starting(app, start));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "start-" + app);
+        thread.start();
+        return result;
+    }
+
+    /** The started app, or its start's failure as it was thrown. */
+    static <T> T await(java.util.concurrent.CompletableFuture<T> start) {
+        try {
+            return start.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
     /** {@code %app} in the local run's log pattern ({@code logback-local.xml}). */
     public static final class Converter extends ClassicConverter {
 
