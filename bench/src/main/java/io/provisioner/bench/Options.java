@@ -72,10 +72,10 @@ record Options(
         d.put("phases", String.join(",", ALL_PHASES));
         d.put("raw-seconds", quick ? "5" : "15");
         d.put("pg-clients", "10");
-        d.put("create-rates", quick ? "200,400,800" : "250,500,1000,1500,2000,3000");
+        d.put("create-rates", quick ? "200,400,800" : "100,200,300,500,750,1000,1500,2000,3000");
         d.put("create-seconds", quick ? "5" : "15");
         d.put("p99-limit-ms", "25");
-        d.put("sustained-rates", quick ? "200" : "250,500,1000,1500");
+        d.put("sustained-rates", quick ? "200" : "100,200,300,500,1000,1500");
         d.put("sustained-seconds", quick ? "15" : "60");
         d.put("lag-operations", quick ? "50" : "200");
         d.put("lag-rate", "50");

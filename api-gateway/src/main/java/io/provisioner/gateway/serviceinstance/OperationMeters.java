@@ -57,12 +57,6 @@ public class OperationMeters {
                 .register(meters).increment();
     }
 
-    /** The labels of the instance's plan, read before a terminal event may delete the instance's row. */
-    Labels ofInstance(String instanceGuid) {
-        return jdbc.sql("SELECT service_plan_guid FROM service_instances WHERE guid = ?").param(instanceGuid)
-                .query(String.class).optional().map(this::ofPlan).orElse(Labels.UNKNOWN);
-    }
-
     /** A status event changed the record; a terminal one ends the operation. */
     void applied(OperationStatusChanged event, Labels labels, OffsetDateTime started, OffsetDateTime now) {
         statusEvent("applied");
@@ -109,7 +103,7 @@ public class OperationMeters {
                 .tag("result", result).register(meters).increment();
     }
 
-    private Labels ofPlan(String planGuid) {
+    Labels ofPlan(String planGuid) {
         if (planGuid == null) {
             return Labels.UNKNOWN;
         }

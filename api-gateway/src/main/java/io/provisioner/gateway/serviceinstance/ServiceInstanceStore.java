@@ -171,10 +171,15 @@ class ServiceInstanceStore {
     }
 
     /** When the operation began, while it is still the current one. */
-    OffsetDateTime operationStart(String guid, String operationId) {
-        return jdbc.sql("SELECT operation_created_at FROM service_instances WHERE guid = ? AND operation_id = ?")
+    /** When the operation began and under which plan, if it is still the instance's current one. */
+    Optional<OperationStart> operationStart(String guid, String operationId) {
+        return jdbc.sql("SELECT service_plan_guid, operation_created_at FROM service_instances WHERE guid = ? AND operation_id = ?")
                 .params(guid, operationId)
-                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).list().stream().findFirst().orElse(null);
+                .query((rs, n) -> new OperationStart(rs.getString(1), rs.getObject(2, OffsetDateTime.class)))
+                .optional();
+    }
+
+    record OperationStart(String planGuid, OffsetDateTime at) {
     }
 
     double inFlightForMetrics() {

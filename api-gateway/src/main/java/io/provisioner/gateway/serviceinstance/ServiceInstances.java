@@ -372,8 +372,10 @@ public class ServiceInstances {
     /** Applies a worker's status event; replays, stale operations and old steps change nothing. */
     public boolean applyStatus(OperationStatusChanged event) {
         OffsetDateTime now = now();
-        OffsetDateTime started = event.state().terminal() ? store.operationStart(event.instanceGuid(), event.operationId()) : null;
-        OperationMeters.Labels labels = started != null ? operationMeters.ofInstance(event.instanceGuid()) : null;
+        ServiceInstanceStore.OperationStart start = event.state().terminal()
+                ? store.operationStart(event.instanceGuid(), event.operationId()).orElse(null) : null;
+        OffsetDateTime started = start == null ? null : start.at();
+        OperationMeters.Labels labels = start == null ? null : operationMeters.ofPlan(start.planGuid());
         boolean applied = Boolean.TRUE.equals(transactions.execute(tx -> applyStatus(event, now)));
         if (applied) {
             operationMeters.applied(event, labels == null ? OperationMeters.Labels.UNKNOWN : labels, started, now);
