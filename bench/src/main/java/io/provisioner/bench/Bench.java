@@ -25,6 +25,7 @@ import tools.jackson.databind.JsonNode;
 public final class Bench {
 
     private static final int MAX_OUTSTANDING = 4096;
+    private static final int WARM_UP_CONCURRENCY = 8;
 
     private final Options options;
     private final Api api;
@@ -60,6 +61,7 @@ public final class Bench {
             double restRss = local.rssMiB();
             sampler.start();
             api.login();
+            warmUp();
             double createRate = options.runs("create") ? createThroughput() : Double.NaN;
             double pgLimit = options.runs("raw") ? rawLimits() : Double.NaN;
             if (options.runs("create")) {
@@ -105,6 +107,28 @@ public final class Bench {
                 + " cores (load average at start " + machine.get("load_average_at_start") + "), Java "
                 + machine.get("java") + ". Everything shares these cores: the local run, PostgreSQL, Kafka and this "
                 + "load generator.\n");
+    }
+
+    /**
+     * Creates before anything is measured, {@value #WARM_UP_CONCURRENCY} at a time (closed loop: as fast as
+     * the stack answers, never more), so the measured phases meet compiled code and filled pools, not a JVM
+     * that has just started. Then the pipeline is let finish them.
+     */
+    private void warmUp() throws Exception {
+        if (options.warmUp() <= 0) {
+            return;
+        }
+        long started = System.nanoTime();
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(WARM_UP_CONCURRENCY);
+        String prefix = "w" + run + "-";
+        for (int i = 0; i < options.warmUp(); i++) {
+            slots.acquire();
+            api.create(prefix + i, "sync", null).whenComplete((answer, failure) -> slots.release());
+        }
+        slots.acquire(WARM_UP_CONCURRENCY);
+        db.drain(options.drainTimeout());
+        report.line("Warm-up: " + options.warmUp() + " creates, " + WARM_UP_CONCURRENCY + " at a time, in "
+                + Report.format((System.nanoTime() - started) / 1e9) + " s (not measured).\n");
     }
 
     private double rawLimits() throws Exception {
