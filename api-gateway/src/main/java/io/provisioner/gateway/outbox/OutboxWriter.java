@@ -28,9 +28,12 @@ public class OutboxWriter {
     private final Clock clock;
     private final OutboxRelay relay;
     private final int maxEventBytes;
+    private final OutboxTraces traces;
 
-    OutboxWriter(JdbcClient jdbc, EventCodec codec, Clock clock, OutboxRelay relay, OutboxSettings settings) {
+    OutboxWriter(JdbcClient jdbc, EventCodec codec, Clock clock, OutboxRelay relay, OutboxSettings settings,
+            OutboxTraces traces) {
         this.jdbc = jdbc;
+        this.traces = traces;
         this.codec = codec;
         this.clock = clock;
         this.relay = relay;
@@ -42,9 +45,9 @@ public class OutboxWriter {
             throw new IllegalStateException("the outbox is written only inside the transaction of the change");
         }
         String payload = encode(codec, event, maxEventBytes);
-        jdbc.sql("INSERT INTO outbox (topic, message_key, payload, created_at) VALUES (?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO outbox (topic, message_key, payload, created_at, traceparent) VALUES (?, ?, ?, ?, ?)")
                 .params(topic, event.subject(), payload,
-                        OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+                        OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), traces.current())
                 .update();
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
