@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -109,6 +110,41 @@ class GatewayIntegrationTest extends GatewayTestBase {
         }
     }
 
+    /** The request the relay put on {@link Topics#REQUESTS} for {@code guid}. */
+    private ConsumerRecord<String, byte[]> relayedRequest(String guid) {
+        return await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (ConsumerRecord<String, byte[]> r : KafkaTestUtils.getRecords(requests, Duration.ofMillis(200))) {
+                if (guid.equals(r.key())) {
+                    return r;
+                }
+            }
+            return null;
+        }, r -> r != null);
+    }
+
+    @Test
+    void theRelayedRequestContinuesTheCallersTraceAlthoughTheOutboxSendsItLater() throws Exception {
+        String trace = UUID.randomUUID().toString().replace("-", "");
+        String callersSpan = "00f067aa0ba902b7";
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/v2/service_instances?accepts_incomplete=true"))
+                .header("Authorization", "bearer " + token("admin"))
+                .header("Content-Type", "application/json")
+                .header("traceparent", "00-" + trace + "-" + callersSpan + "-01")
+                .POST(HttpRequest.BodyPublishers.ofString(json(Map.of("name", newName(), "space_guid", spaceGuid,
+                        "service_plan_guid", asyncPlanGuid))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(201);
+        String guid = JSON.readTree(answer.body()).at("/metadata/guid").asString();
+
+        Header traceparent = relayedRequest(guid).headers().lastHeader("traceparent");
+        assertThat(traceparent).as("the relayed request's traceparent header").isNotNull();
+        String[] parts = new String(traceparent.value(), StandardCharsets.UTF_8).split("-");
+        // Same trace, a span of its own (the producer's, under the relay's, under the API call's).
+        assertThat(parts[1]).isEqualTo(trace);
+        assertThat(parts[2]).matches("[0-9a-f]{16}").isNotEqualTo(callersSpan);
+    }
+
     @Test
     void createAnswers201InProgressAndPublishesTheRequestWithASealedPassword() {
         Answer answer = create(newName());
@@ -130,14 +166,7 @@ class GatewayIntegrationTest extends GatewayTestBase {
         assertThat(entity.get("service_bindings_url").asString()).isEqualTo("/v2/service_instances/" + guid + "/service_bindings");
         assertThat(entity.has("dashboard_url")).isTrue();
 
-        ConsumerRecord<String, byte[]> record = await().atMost(Duration.ofSeconds(20)).until(() -> {
-            for (ConsumerRecord<String, byte[]> r : KafkaTestUtils.getRecords(requests, Duration.ofMillis(200))) {
-                if (guid.equals(r.key())) {
-                    return r;
-                }
-            }
-            return null;
-        }, r -> r != null);
+        ConsumerRecord<String, byte[]> record = relayedRequest(guid);
         ProvisioningRequested requested = codec.readRequested(record.value()).data();
         assertThat(requested.operationType()).isEqualTo(OperationType.CREATE);
         assertThat(requested.planId()).isEqualTo(CatalogBroker.ASYNC_PLAN_ID);

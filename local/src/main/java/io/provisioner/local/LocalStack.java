@@ -60,16 +60,6 @@ public final class LocalStack implements AutoCloseable {
     private ConfigurableApplicationContext sampleBroker;
     private ConfigurableApplicationContext worker;
     private List<String> gatewayArgs = List.of();
-    private final List<Replica> replicas = new ArrayList<>();
-
-    /** One more gateway or worker on the stack's Kafka and database, as a scaled-out deployment runs them. */
-    public record Replica(ConfigurableApplicationContext context, String url) implements AutoCloseable {
-
-        @Override
-        public void close() {
-            context.close();
-        }
-    }
     private ConfigurableApplicationContext gateway;
 
     private LocalStack(LocalSettings settings) {
@@ -206,33 +196,28 @@ public final class LocalStack implements AutoCloseable {
         return all.toArray(String[]::new);
     }
 
-    /** Stops the worker and starts a new one, as a crash and restart would; in-flight work resumes. */
-    /** Starts another gateway on a free port, sharing the database, Kafka, secret key and token key. */
-    public Replica startGatewayReplica() {
+    /**
+     * The arguments of another gateway on {@code port}, sharing the database, Kafka, secret key and token key
+     * (the database must be one that several processes can open, e.g. PostgreSQL). The first gateway has
+     * seeded the catalog; another serves what is there.
+     */
+    public List<String> gatewayReplicaArgs(int port) {
         List<String> replicaArgs = new ArrayList<>();
         for (String arg : gatewayArgs) {
-            // The first gateway has seeded the catalog; the replica serves what is there.
             if (!arg.startsWith("--server.port=") && !arg.startsWith("--provisioner.catalog.seed.")) {
                 replicaArgs.add(arg);
             }
         }
-        replicaArgs.add("--server.port=0");
-        return replica(AppNames.starting("gateway-replica",
-                () -> GatewayApplication.builder().run(args(replicaArgs.toArray(String[]::new)))));
+        replicaArgs.add("--server.port=" + port);
+        return List.of(args(replicaArgs.toArray(String[]::new)));
     }
 
-    /** Starts another worker on a free port, in the same consumer groups as the first. */
-    public Replica startWorkerReplica() {
-        return replica(AppNames.starting("worker-replica", () -> WorkerApplication.builder().run(args(
-                workerArgs(0)))));
+    /** The arguments of another worker on {@code port}, in the same consumer groups as the first. */
+    public List<String> workerReplicaArgs(int port) {
+        return List.of(args(workerArgs(port)));
     }
 
-    private Replica replica(ConfigurableApplicationContext context) {
-        Replica replica = new Replica(context, "http://" + settings.connectHost() + ":" + port(context));
-        replicas.add(replica);
-        return replica;
-    }
-
+    /** Stops the worker and starts a new one, as a crash and restart would; in-flight work resumes. */
     public void restartWorker() {
         worker.close();
         startWorker();
@@ -291,11 +276,6 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Replica replica : replicas) {
-            if (replica.context().isActive()) {
-                replica.close();
-            }
-        }
         for (AutoCloseable part : new AutoCloseable[] {gateway, worker, sampleBroker, kafka}) {
             if (part != null) {
                 try {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import io.provisioner.schemas.Topics;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -208,6 +209,34 @@ class EndToEndTest {
         assertThat(calls.get(0).get("method").asString()).isEqualTo("PUT");
         assertThat(calls.get(0).at("/headers/x-broker-api-version").asString()).isEqualTo("2.17");
         assertThat(calls.get(0).at("/body/context/platform").asString()).isEqualTo("cloudfoundry");
+    }
+
+    /** A W3C traceparent's trace id: {@code 00-<trace id>-<span id>-<flags>}. */
+    private static String traceId(String traceparent) {
+        assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+        return traceparent.split("-")[1];
+    }
+
+    @Test
+    void oneTraceRunsFromTheApiCallThroughKafkaAndTheWorkerToTheBrokerAndBack() {
+        String guid = client.create("traced-" + UUID.randomUUID(), StackClient.SYNC_PLAN, null);
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                client.lastOperation(guid).get("state").asString().equals("succeeded"));
+
+        // The gateway relayed the request from its outbox in the API call's trace.
+        List<String> requests = KafkaScan.headerValues(stack.kafkaBootstrapServers(), Topics.REQUESTS, guid, "traceparent");
+        assertThat(requests).as("traceparent of the relayed request").hasSize(1);
+        String trace = traceId(requests.get(0));
+        // The worker called the broker in it, each call a span of its own.
+        List<JsonNode> calls = brokerRequests(guid);
+        assertThat(calls).hasSize(1);
+        String brokerCall = calls.get(0).at("/headers/traceparent").asString();
+        assertThat(traceId(brokerCall)).as("the broker call's trace").isEqualTo(trace);
+        assertThat(brokerCall).isNotEqualTo(requests.get(0));
+        // And reported back in it.
+        List<String> statuses = KafkaScan.headerValues(stack.kafkaBootstrapServers(), Topics.STATUS, guid, "traceparent");
+        assertThat(statuses).as("traceparent of the status events").isNotEmpty()
+                .allSatisfy(status -> assertThat(traceId(status)).isEqualTo(trace));
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,14 +33,6 @@ class LocalRunKillIT {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private Process start(Map<String, String> env, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", System.getProperty("provisioner.local.jar"));
@@ -57,15 +48,15 @@ class LocalRunKillIT {
     void aLocalRunKilledDuringAnAsynchronousOperationFinishesItAfterARestart() throws Exception {
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "kill-");
         Path log = data.resolve("run.log");
-        int gateway = freePort();
-        int broker = freePort();
+        int gateway = AppProcess.freePort();
+        int broker = AppProcess.freePort();
         Map<String, String> env = Map.of(
                 "PROVISIONER_DATA_DIR", data.toString(),
                 "GATEWAY_PORT", String.valueOf(gateway),
-                "WORKER_PORT", String.valueOf(freePort()),
+                "WORKER_PORT", String.valueOf(AppProcess.freePort()),
                 "SAMPLE_BROKER_PORT", String.valueOf(broker),
-                "KAFKA_PORT", String.valueOf(freePort()),
-                "KAFKA_CONTROLLER_PORT", String.valueOf(freePort()));
+                "KAFKA_PORT", String.valueOf(AppProcess.freePort()),
+                "KAFKA_CONTROLLER_PORT", String.valueOf(AppProcess.freePort()));
         StackClient client = new StackClient("http://127.0.0.1:" + gateway);
         String brokerUrl = "http://127.0.0.1:" + broker;
 

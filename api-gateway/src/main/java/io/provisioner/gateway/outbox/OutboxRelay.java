@@ -61,14 +61,17 @@ class OutboxRelay implements SmartLifecycle {
     private final MeterRegistry meters;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final OutboxTraces traces;
     private volatile Instant failingSince;
     private volatile String lastFailure;
     private volatile boolean running;
     private volatile Thread thread;
 
     OutboxRelay(JdbcClient jdbc, TransactionTemplate transactions, KafkaTemplate<String, byte[]> kafka,
-            OutboxSettings settings, MeterRegistry meters, ApplicationEventPublisher events, Clock clock) {
+            OutboxSettings settings, MeterRegistry meters, ApplicationEventPublisher events, Clock clock,
+            OutboxTraces traces) {
         this.jdbc = jdbc;
+        this.traces = traces;
         this.meters = meters;
         this.events = events;
         this.clock = clock;
@@ -88,7 +91,7 @@ class OutboxRelay implements SmartLifecycle {
         wakeUps.release();
     }
 
-    private record Row(long id, String topic, String key, String payload) {
+    private record Row(long id, String topic, String key, String payload, String traceparent) {
     }
 
     /** A row moved to the quarantine, and why (the exception's class names the metric's reason). */
@@ -109,9 +112,10 @@ class OutboxRelay implements SmartLifecycle {
                 if (!locked) {
                     return null;
                 }
-                List<Row> rows = jdbc.sql("SELECT id, topic, message_key, payload FROM outbox ORDER BY id LIMIT ?")
+                List<Row> rows = jdbc.sql("SELECT id, topic, message_key, payload, traceparent FROM outbox ORDER BY id LIMIT ?")
                         .param(settings.batchSize())
-                        .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                        .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5)))
                         .list();
                 return rows.isEmpty() ? new Batch(0, List.of(), null) : publish(rows);
             });
@@ -196,7 +200,9 @@ class OutboxRelay implements SmartLifecycle {
 
     private CompletableFuture<?> send(Row row) {
         try {
-            return kafka.send(new ProducerRecord<>(row.topic(), row.key(), row.payload().getBytes(StandardCharsets.UTF_8)));
+            // The send joins the trace of the request that wrote the row; the template adds its traceparent.
+            return traces.continuing(row.traceparent(), () -> kafka.send(
+                    new ProducerRecord<>(row.topic(), row.key(), row.payload().getBytes(StandardCharsets.UTF_8))));
         } catch (RuntimeException e) {
             // A record the producer refuses before sending (too large, not serialisable) may throw here.
             return CompletableFuture.failedFuture(e);

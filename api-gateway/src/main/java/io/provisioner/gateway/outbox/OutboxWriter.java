@@ -34,9 +34,12 @@ public class OutboxWriter {
     private final Clock clock;
     private final OutboxRelay relay;
     private final int maxEventBytes;
+    private final OutboxTraces traces;
 
-    OutboxWriter(JdbcTemplate jdbc, EventCodec codec, Clock clock, OutboxRelay relay, OutboxSettings settings) {
+    OutboxWriter(JdbcTemplate jdbc, EventCodec codec, Clock clock, OutboxRelay relay, OutboxSettings settings,
+            OutboxTraces traces) {
         this.jdbc = jdbc;
+        this.traces = traces;
         this.codec = codec;
         this.clock = clock;
         this.relay = relay;
@@ -50,7 +53,7 @@ public class OutboxWriter {
         }
         String payload = encode(codec, event, maxEventBytes);
         pending().rows.add(new Row(topic, event.subject(), payload,
-                OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)));
+                OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC), traces.current()));
         return payload;
     }
 
@@ -66,19 +69,21 @@ public class OutboxWriter {
         return pending;
     }
 
-    private record Row(String topic, String key, String payload, OffsetDateTime createdAt) {
+    private record Row(String topic, String key, String payload, OffsetDateTime createdAt, String traceparent) {
     }
 
     private record Pending(OutboxWriter writer, List<Row> rows) implements TransactionSynchronization {
 
         @Override
         public void beforeCommit(boolean readOnly) {
-            writer.jdbc.batchUpdate("INSERT INTO outbox (topic, message_key, payload, created_at) VALUES (?, ?, ?, ?)",
+            writer.jdbc.batchUpdate("""
+                    INSERT INTO outbox (topic, message_key, payload, created_at, traceparent) VALUES (?, ?, ?, ?, ?)""",
                     rows, rows.size(), (statement, row) -> {
                         statement.setString(1, row.topic());
                         statement.setString(2, row.key());
                         statement.setString(3, row.payload());
                         statement.setObject(4, row.createdAt());
+                        statement.setString(5, row.traceparent());
                     });
         }
 

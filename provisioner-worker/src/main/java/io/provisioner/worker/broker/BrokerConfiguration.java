@@ -13,6 +13,7 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.provisioner.schemas.SecretSealer;
+import io.provisioner.worker.tracing.BrokerCallSpans;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,8 +82,8 @@ class BrokerConfiguration {
     @Bean
     BrokerClient brokerClient(HttpClient brokerHttpClient, SecretSealer sealer, JsonMapper mapper, MeterRegistry meters,
             RetryRegistry brokerRetries, CircuitBreakerRegistry brokerCircuits, BulkheadRegistry brokerBulkheads,
-            BrokerSettings settings, Clock clock) {
-        HttpBrokerClient http = new HttpBrokerClient(brokerHttpClient, sealer, mapper, meters);
+            BrokerSettings settings, Clock clock, BrokerCallSpans spans) {
+        HttpBrokerClient http = new HttpBrokerClient(brokerHttpClient, sealer, mapper, meters, spans);
         BrokerResilience resilience = new BrokerResilience(settings, brokerRetries, brokerCircuits, brokerBulkheads);
         return new ResilientBrokerClient(http, resilience, clock);
     }

@@ -16,6 +16,7 @@ import io.provisioner.schemas.SecretSealer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.provisioner.worker.tracing.BrokerCallSpans;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,24 +40,27 @@ final class HttpBrokerClient {
     private final SecretSealer sealer;
     private final JsonMapper mapper;
     private final MeterRegistry meters;
+    private final BrokerCallSpans spans;
 
-    HttpBrokerClient(HttpClient http, SecretSealer sealer, JsonMapper mapper, MeterRegistry meters) {
+    HttpBrokerClient(HttpClient http, SecretSealer sealer, JsonMapper mapper, MeterRegistry meters, BrokerCallSpans spans) {
         this.http = http;
         this.sealer = sealer;
         this.mapper = mapper;
         this.meters = meters;
+        this.spans = spans;
     }
 
     /** @param readTimeout how long the broker has to answer, as its policy says */
     BrokerAnswer send(BrokerEndpoint broker, OsbCall call, Duration readTimeout) throws IOException, InterruptedException {
-        HttpRequest request = request(broker, call, readTimeout);
+        HttpRequest.Builder request = request(broker, call, readTimeout);
         Timer.Sample sample = Timer.start(meters);
         // Resilience4j's metrics name brokers by guid: this joins them to the name operators know.
         Gauge.builder("provisioner.broker.info", () -> 1).description("1 per broker: its guid (name) and its name (broker)")
                 .tag("name", BrokerNames.of(broker)).tag("broker", BrokerNames.label(broker)).register(meters);
         String outcome = "error";
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = spans.send("osb " + call.endpoint().tag(), request,
+                    built -> http.send(built, HttpResponse.BodyHandlers.ofString()));
             outcome = response.statusCode() / 100 + "xx";
             String body = response.body() == null ? "" : response.body();
             log.info("{} answered HTTP {}", call.describe(), response.statusCode());
@@ -75,7 +79,7 @@ final class HttpBrokerClient {
         }
     }
 
-    private HttpRequest request(BrokerEndpoint broker, OsbCall call, Duration readTimeout) {
+    private HttpRequest.Builder request(BrokerEndpoint broker, OsbCall call, Duration readTimeout) {
         String base = broker.url().endsWith("/") ? broker.url().substring(0, broker.url().length() - 1) : broker.url();
         URI uri = URI.create(base + call.path() + (call.query().isEmpty() ? "" : "?" + call.query()));
         HttpRequest.BodyPublisher body = call.body() == null
@@ -92,7 +96,7 @@ final class HttpBrokerClient {
         if (call.originatingUserId() != null) {
             request.header("X-Broker-API-Originating-Identity", originatingIdentity(call.originatingUserId()));
         }
-        return request.build();
+        return request;
     }
 
     private String basic(BrokerEndpoint broker) {

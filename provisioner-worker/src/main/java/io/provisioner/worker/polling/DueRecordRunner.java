@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.provisioner.worker.messaging.DeadLetters;
 import io.provisioner.worker.messaging.KafkaSettings;
 import io.provisioner.worker.messaging.Sends;
+import io.provisioner.worker.tracing.RecordSpans;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.stereotype.Component;
@@ -35,10 +36,12 @@ class DueRecordRunner {
     private final KafkaSettings kafkaSettings;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final RecordSpans spans;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     DueRecordRunner(PollScheduler scheduler, DueWorkHandler handler, DeadLetters deadLetters, KafkaSettings kafkaSettings,
-            MeterRegistry meters, Clock clock) {
+            MeterRegistry meters, Clock clock, RecordSpans spans) {
+        this.spans = spans;
         this.scheduler = scheduler;
         this.handler = handler;
         this.deadLetters = deadLetters;
@@ -49,6 +52,11 @@ class DueRecordRunner {
 
     /** Returns when the record is done with; throws when it should be handled again. */
     void run(ConsumerRecord<String, byte[]> record) {
+        // A step continues the trace of the operation that scheduled it.
+        spans.handle(record, () -> runInSpan(record));
+    }
+
+    private void runInSpan(ConsumerRecord<String, byte[]> record) {
         DueWork work;
         try {
             work = scheduler.read(record);

@@ -8,6 +8,7 @@ import io.provisioner.schemas.Topics;
 import io.provisioner.worker.operation.OperationStarter;
 import io.provisioner.worker.operation.OrphanMitigationRequests;
 import io.provisioner.worker.progress.RequestPosition;
+import io.provisioner.worker.tracing.RecordSpans;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -28,18 +29,21 @@ class RequestListener {
     private final OperationStarter starter;
     private final OrphanMitigationRequests orphanMitigations;
     private final KeyOrderedBatch batch;
+    private final RecordSpans spans;
 
     RequestListener(EventCodec codec, OperationStarter starter, OrphanMitigationRequests orphanMitigations,
-            KeyOrderedBatch batch) {
+            KeyOrderedBatch batch, RecordSpans spans) {
         this.codec = codec;
         this.starter = starter;
         this.orphanMitigations = orphanMitigations;
         this.batch = batch;
+        this.spans = spans;
     }
 
     @KafkaListener(id = ID, idIsGroup = false, topics = Topics.REQUESTS, batch = "true")
     void onRequests(List<ConsumerRecord<String, byte[]>> records) {
-        batch.handle(records, this::onRequest);
+        // Each record continues the trace of the request that sent it.
+        batch.handle(records, record -> spans.handle(record, () -> onRequest(record)));
     }
 
     void onRequest(ConsumerRecord<String, byte[]> record) {
