@@ -111,23 +111,27 @@ public final class Bench {
 
     /**
      * Creates before anything is measured, {@value #WARM_UP_CONCURRENCY} at a time (closed loop: as fast as
-     * the stack answers, never more), so the measured phases meet compiled code and filled pools, not a JVM
-     * that has just started. Then the pipeline is let finish them.
+     * the stack answers, never more), for {@code --warm-up-seconds}; then the pipeline is let finish them.
+     * On two cores a freshly started local run spends its first minutes compiling (the JIT's C2 thread
+     * takes about a core for three to four minutes under load): the phases should meet compiled code.
      */
     private void warmUp() throws Exception {
-        if (options.warmUp() <= 0) {
+        if (options.warmUp().isZero()) {
             return;
         }
         long started = System.nanoTime();
+        long until = started + options.warmUp().toNanos();
         java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(WARM_UP_CONCURRENCY);
         String prefix = "w" + run + "-";
-        for (int i = 0; i < options.warmUp(); i++) {
+        int sent = 0;
+        while (System.nanoTime() < until) {
             slots.acquire();
-            api.create(prefix + i, "sync", null).whenComplete((answer, failure) -> slots.release());
+            api.create(prefix + sent++, "sync", null).whenComplete((answer, failure) -> slots.release());
         }
         slots.acquire(WARM_UP_CONCURRENCY);
         db.drain(options.drainTimeout());
-        report.line("Warm-up: " + options.warmUp() + " creates, " + WARM_UP_CONCURRENCY + " at a time, in "
+        report.line("Warm-up: " + sent + " creates, " + WARM_UP_CONCURRENCY + " at a time, for "
+                + options.warmUp().toSeconds() + " s, then drained, in "
                 + Report.format((System.nanoTime() - started) / 1e9) + " s (not measured).\n");
     }
 

@@ -16,7 +16,7 @@ import java.util.Set;
 record Options(
         String api, String brokerUrl, String brokerUser, String brokerPassword, String kafka,
         String dbUrl, String dbUser, String dbPassword, Path start, boolean recreateDb, String localJvmOptions,
-        Long pid, Set<String> phases, int warmUp, Duration rawDuration, int pgClients,
+        Long pid, Set<String> phases, Duration warmUp, Duration rawDuration, int pgClients,
         List<Integer> createRates, Duration createStep, double p99LimitMs,
         List<Integer> sustainedRates, Duration sustainedDuration,
         int lagOperations, int lagRate, int lagDelayMs, String retryAfter,
@@ -46,7 +46,7 @@ record Options(
                 o.get("kafka"), o.get("db-url"), o.get("db-user"), o.get("db-password"),
                 o.get("start").isEmpty() ? null : Path.of(o.get("start")), Boolean.parseBoolean(o.get("recreate-db")),
                 o.get("local-jvm-options"), o.get("pid").isEmpty() ? null : Long.valueOf(o.get("pid")),
-                Set.copyOf(list(o.get("phases"))), Integer.parseInt(o.get("warm-up")), seconds(o.get("raw-seconds")), Integer.parseInt(o.get("pg-clients")),
+                Set.copyOf(list(o.get("phases"))), seconds(o.get("warm-up-seconds")), seconds(o.get("raw-seconds")), Integer.parseInt(o.get("pg-clients")),
                 ints(o.get("create-rates")), seconds(o.get("create-seconds")), Double.parseDouble(o.get("p99-limit-ms")),
                 ints(o.get("sustained-rates")), seconds(o.get("sustained-seconds")),
                 Integer.parseInt(o.get("lag-operations")), Integer.parseInt(o.get("lag-rate")),
@@ -70,7 +70,7 @@ record Options(
         d.put("local-jvm-options", "");
         d.put("pid", "");
         d.put("phases", String.join(",", ALL_PHASES));
-        d.put("warm-up", quick ? "500" : "3000");
+        d.put("warm-up-seconds", quick ? "30" : "240");
         d.put("raw-seconds", quick ? "5" : "15");
         d.put("pg-clients", "10");
         d.put("create-rates", quick ? "200,400,800" : "100,200,300,500,750,1000,1500,2000,3000");

@@ -185,6 +185,16 @@ class SecurityConfiguration {
      * Spring Security's own observations (one per filter, per authentication, per authorization decision)
      * cost more than the create they surround; the HTTP server observation of each request stays.
      */
+    /** Spring Security's strict firewall, with the same header rule checked without a regular expression. */
+    @Bean
+    org.springframework.security.web.firewall.StrictHttpFirewall httpFirewall() {
+        org.springframework.security.web.firewall.StrictHttpFirewall firewall =
+                new org.springframework.security.web.firewall.StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(HeaderValues::allowed);
+        firewall.setAllowedHeaderValues(HeaderValues::allowed);
+        return firewall;
+    }
+
     @Bean
     org.springframework.security.config.observation.SecurityObservationSettings securityObservations() {
         return org.springframework.security.config.observation.SecurityObservationSettings.noObservations();
