@@ -83,7 +83,7 @@ record Options(
         d.put("lag-delay-ms", "3000");
         d.put("retry-after", "2");
         d.put("in-flight", quick ? "1000" : "10000");
-        d.put("in-flight-rate", "500");
+        d.put("in-flight-rate", "150");
         d.put("cpu-seconds", quick ? "10" : "30");
         d.put("drain-seconds", quick ? "60" : "300");
         d.put("out", "target/bench-report.json");
