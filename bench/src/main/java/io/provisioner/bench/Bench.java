@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 
 import tools.jackson.databind.JsonNode;
 
@@ -121,7 +122,7 @@ public final class Bench {
         }
         long started = System.nanoTime();
         long until = started + options.warmUp().toNanos();
-        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(WARM_UP_CONCURRENCY);
+        Semaphore slots = new Semaphore(WARM_UP_CONCURRENCY);
         String prefix = "w" + run + "-";
         int sent = 0;
         while (System.nanoTime() < until) {

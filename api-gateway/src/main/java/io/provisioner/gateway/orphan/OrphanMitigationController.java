@@ -37,7 +37,7 @@ import io.provisioner.schemas.Topics;
 @RestController
 class OrphanMitigationController {
 
-    private static final String SOURCE = "/provisioner/api-gateway";
+    private static final String SOURCE = OutboxWriter.SOURCE;
 
     private final OrphanMitigationStore store;
     private final ServiceInstances instances;

@@ -29,6 +29,9 @@ import io.provisioner.schemas.EventEnvelope;
 @Component
 public class OutboxWriter {
 
+    /** The CloudEvents {@code source} of every event this gateway writes. */
+    public static final String SOURCE = "/provisioner/api-gateway";
+
     private final JdbcTemplate jdbc;
     private final EventCodec codec;
     private final Clock clock;

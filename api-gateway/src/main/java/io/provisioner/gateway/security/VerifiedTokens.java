@@ -48,22 +48,24 @@ final class VerifiedTokens {
 
     /** The decoder of REST requests: the token must be valid now. */
     JwtDecoder atRequestTime(Clock clock) {
-        JwtTimestampValidator window = new JwtTimestampValidator();
-        window.setClock(clock);
-        return token -> verify(token, window);
+        OAuth2TokenValidator<Jwt> checks = windowAndRevocation(clock);
+        return token -> verify(token, checks);
     }
 
     /** A token checked as at {@code moment} (a command's append time), revocation as of now. */
     Jwt validAt(String token, Instant moment) {
-        JwtTimestampValidator window = new JwtTimestampValidator();
-        window.setClock(Clock.fixed(moment, ZoneOffset.UTC));
-        return verify(token, window);
+        return verify(token, windowAndRevocation(Clock.fixed(moment, ZoneOffset.UTC)));
     }
 
-    private Jwt verify(String token, OAuth2TokenValidator<Jwt> window) {
+    private OAuth2TokenValidator<Jwt> windowAndRevocation(Clock clock) {
+        JwtTimestampValidator window = new JwtTimestampValidator();
+        window.setClock(clock);
+        return new DelegatingOAuth2TokenValidator<>(List.of(window, revocation));
+    }
+
+    private Jwt verify(String token, OAuth2TokenValidator<Jwt> checks) {
         Jwt jwt = checked.get(token, signatureAndClaims::decode);
-        OAuth2TokenValidatorResult result = new DelegatingOAuth2TokenValidator<>(List.of(window, revocation))
-                .validate(jwt);
+        OAuth2TokenValidatorResult result = checks.validate(jwt);
         if (result.hasErrors()) {
             throw new JwtValidationException(result.getErrors().iterator().next().getDescription(), result.getErrors());
         }

@@ -47,7 +47,7 @@ public class ServiceInstances {
     /** Cloud Controller bounds only the joined length, so 200,000 empty tags would pass: bound the count too. */
     static final int MAX_TAGS = 64;
     static final int MAX_TAG_LENGTH = 255;
-    static final String SOURCE = "/provisioner/api-gateway";
+    static final String SOURCE = OutboxWriter.SOURCE;
     /** Semantic Versioning 2.0.0, the expression semver.org gives (Cloud Controller checks the same). */
     private static final java.util.regex.Pattern SEMVER = java.util.regex.Pattern.compile(
             "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"

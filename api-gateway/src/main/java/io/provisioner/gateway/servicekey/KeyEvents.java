@@ -27,7 +27,7 @@ import io.provisioner.schemas.Topics;
 @Component
 class KeyEvents {
 
-    private static final String SOURCE = "/provisioner/api-gateway";
+    private static final String SOURCE = OutboxWriter.SOURCE;
 
     private final JdbcClient jdbc;
     private final OutboxWriter outbox;

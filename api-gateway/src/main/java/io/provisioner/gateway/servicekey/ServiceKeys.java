@@ -49,7 +49,7 @@ import io.provisioner.schemas.Topics;
 public class ServiceKeys {
 
     static final int MAX_NAME_LENGTH = 255;
-    private static final String SOURCE = "/provisioner/api-gateway";
+    private static final String SOURCE = OutboxWriter.SOURCE;
     private static final Logger log = LoggerFactory.getLogger(ServiceKeys.class);
 
     private final ServiceKeyStore store;
